@@ -1,0 +1,100 @@
+// The `seam` command: a table of verbs, each in its own file, imported only when run.
+// Exit codes live here and nowhere else: 0 ok, 1 verdict failed, 2 usage or input error.
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeFor, SeamError, UsageError } from '../errors.js';
+import { colour } from './output.js';
+
+export const VERSION = '0.1.0';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`port "${value}" is not a number from 0 to 65535`);
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`"${value}" is not a positive number`);
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('seam')
+    .description('Contract tests and mock servers for API connectors; judges how a connector behaves when its partner misbehaves.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(colour.red(text, process.stderr)) });
+
+  program
+    .command('record')
+    .description('Record traffic through a reverse proxy into recordings/<partner>/<session>/, redacted before it is written.')
+    .argument('<partner>', 'partner name (folder under recordings/)')
+    .option('--target <url>', 'the partner base URL to forward to (outbound recording)')
+    .option('--inbound', 'record webhook deliveries on their way to a connector (needs --forward)')
+    .option('--forward <url>', 'with --inbound: the connector URL deliveries are forwarded to')
+    .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(8787).argParser(parsePort))
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--session <name>', 'session folder name (default: the start time, e.g. 20261122-195301)')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .addOption(new Option('--timeout <ms>', 'give up on the partner after this long (→ 502)').default(30_000).argParser(parsePositive))
+    .addOption(new Option('--max-body <bytes>', 'store bodies up to this size; larger ones as size + sha256').default(64 * 1024 * 1024).argParser(parsePositive))
+    .option('--config <file>', 'seam config file (default: seam.config.json|yaml in the current directory)')
+    .option('--json', 'log each exchange as a JSON line instead of text')
+    .action(async (partner: string, options) => (await import('./record.js')).run(partner, options));
+
+  program
+    .command('scan')
+    .description('Look for secrets and personal data in recordings, mocks and contracts. Exit 1 on any finding.')
+    .argument('[paths...]', 'files or folders to scan', ['recordings', 'mocks', 'contracts'])
+    .option('--config <file>', 'seam config file (allow-list under scan.allow)')
+    .option('--json', 'print findings as JSON')
+    .action(async (paths: string[], options) => (await import('./scan.js')).run(paths, options));
+
+  const importCmd = program.command('import').description('Import traffic from other formats.');
+  importCmd
+    .command('har')
+    .description('Import a HAR 1.2 file as a recording session (redacted on the way in).')
+    .argument('<file>', 'the HAR file')
+    .requiredOption('--partner <name>', 'partner name')
+    .option('--session <name>', 'session name (default: the HAR file name)')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--config <file>', 'seam config file')
+    .option('--json', 'print the written files as JSON')
+    .action(async (file: string, options) => (await import('./import-har.js')).run(file, options));
+
+  const exportCmd = program.command('export').description('Export recordings to other formats.');
+  exportCmd
+    .command('har')
+    .description('Export recordings as HAR 1.2.')
+    .requiredOption('--partner <name>', 'partner name')
+    .option('--session <name>', 'only this session')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (options) => (await import('./export-har.js')).run(options));
+
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    command.exitOverride();
+  }
+  return program;
+}
+
+/** Run the CLI on `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; everything else is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof SeamError) {
+      if (error.code !== 'verdict-failed') process.stderr.write(`${colour.red('seam:', process.stderr)} ${error.message}\n`);
+      else process.stderr.write(`${error.message}\n`);
+      return exitCodeFor(error);
+    }
+    process.stderr.write(`seam: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,218 @@
+// The recordings store: recordings/<partner>/<session>/<NNNN>-<method>-<slug>.json.
+// One exchange a file; names are safe whatever the URL; writes are atomic and never clobber,
+// so two writers (or two processes) on one session cannot lose each other's files.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { atomicCreateFile, atomicWriteFile } from '../io/atomic-write.js';
+import { serializeExchange } from './canonical.js';
+import { exchangeProblem } from './schema.js';
+import type { Exchange } from './types.js';
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** A partner or session name, checked: lower-case letters, digits, '.', '_', '-'; no traversal. */
+export function checkName(kind: 'partner' | 'session', name: string): string {
+  if (!NAME.test(name) || name.includes('..')) {
+    throw new UsageError(
+      `${kind} name "${name}" is not allowed: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  return name;
+}
+
+/** A default session name from a time: 20261122-195301. */
+export function sessionNameFor(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+}
+
+const SLUG_MAX = 64;
+
+export function slugFor(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // keep it as sent
+  }
+  let slug = decoded
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (slug === '') slug = 'root';
+  if (slug.length > SLUG_MAX) {
+    const digest = createHash('sha256').update(path).digest('hex').slice(0, 8);
+    slug = `${slug.slice(0, SLUG_MAX - 9).replace(/-+$/, '')}-${digest}`;
+  }
+  return slug;
+}
+
+export function exchangeFileName(seq: number, method: string, path: string): string {
+  const m = method.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 16) || 'x';
+  return `${String(seq).padStart(4, '0')}-${m}-${slugFor(path)}.json`;
+}
+
+const SEQ = /^(\d+)-/;
+
+function isExchangeFileName(name: string): boolean {
+  return name.endsWith('.json') && !name.startsWith('.') && SEQ.test(name);
+}
+
+export function partnerDir(root: string, partner: string): string {
+  return join(root, checkName('partner', partner));
+}
+
+export function sessionDir(root: string, partner: string, session: string): string {
+  return join(partnerDir(root, partner), checkName('session', session));
+}
+
+/** An exchange without its id and with its id: the writer names it. */
+export type UnnamedExchange = Omit<Exchange, 'id'>;
+
+export interface WrittenExchange {
+  file: string;
+  exchange: Exchange;
+}
+
+/** Appends exchanges to one session folder. Safe under concurrency within and across processes. */
+export class SessionWriter {
+  readonly dir: string;
+  readonly partner: string;
+  readonly session: string;
+  private next: number;
+
+  private constructor(dir: string, partner: string, session: string, next: number) {
+    this.dir = dir;
+    this.partner = partner;
+    this.session = session;
+    this.next = next;
+  }
+
+  static async open(root: string, partner: string, session: string): Promise<SessionWriter> {
+    const dir = sessionDir(root, partner, session);
+    const next = (await highestSeq(dir)) + 1;
+    return new SessionWriter(dir, partner, session, next);
+  }
+
+  /** Reserve the next sequence number (in arrival order, before the exchange is complete). */
+  reserve(): number {
+    return this.next++;
+  }
+
+  /**
+   * Write one exchange under the reserved number; if another writer took that name meanwhile,
+   * take the next free number. Never overwrites.
+   */
+  async write(exchange: UnnamedExchange, seq: number = this.reserve()): Promise<WrittenExchange> {
+    for (let attempt = 0; attempt < 10_000; attempt++) {
+      const name = exchangeFileName(seq, exchange.request.method, exchange.request.path);
+      const named: Exchange = { ...exchange, id: `${this.session}/${name.slice(0, -'.json'.length)}` } as Exchange;
+      const file = join(this.dir, name);
+      if (await atomicCreateFile(file, serializeExchange(named))) return { file, exchange: named };
+      seq = Math.max(this.reserve(), (await highestSeq(this.dir)) + 1);
+      this.next = Math.max(this.next, seq + 1);
+    }
+    throw new Error(`could not find a free file name in ${this.dir}`);
+  }
+}
+
+async function highestSeq(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let max = 0;
+  for (const name of names) {
+    if (!isExchangeFileName(name)) continue;
+    const n = Number(SEQ.exec(name)![1]);
+    if (n > max) max = n;
+  }
+  return max;
+}
+
+/** Read and check one exchange file; InputError names the file and the JSON pointer. */
+export async function readExchangeFile(file: string): Promise<Exchange> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read: ${(error as Error).message}`, { file });
+  }
+  return parseExchange(text, file);
+}
+
+export function parseExchange(text: string, file: string): Exchange {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`not valid JSON (${(error as Error).message})`, { file });
+  }
+  const problem = exchangeProblem(value);
+  if (problem) throw new InputError(problem.message, { file, pointer: problem.pointer || '/' });
+  return value as Exchange;
+}
+
+/** Rewrite an existing exchange file in place, atomically (e.g. after adding `operation`). */
+export async function rewriteExchangeFile(file: string, exchange: Exchange): Promise<void> {
+  await atomicWriteFile(file, serializeExchange(exchange));
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function listPartners(root: string): Promise<string[]> {
+  return subdirs(root);
+}
+
+export async function listSessions(root: string, partner: string): Promise<string[]> {
+  return subdirs(partnerDir(root, partner));
+}
+
+/** The exchange files of a session, in sequence order. */
+export async function listExchangeFiles(root: string, partner: string, session: string): Promise<string[]> {
+  const dir = sessionDir(root, partner, session);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .filter(isExchangeFileName)
+    .sort((a, b) => Number(SEQ.exec(a)![1]) - Number(SEQ.exec(b)![1]) || (a < b ? -1 : 1))
+    .map((n) => join(dir, n));
+}
+
+export interface StoredExchange {
+  file: string;
+  session: string;
+  exchange: Exchange;
+}
+
+/** Every exchange of a partner (or of one session), sessions in name order, files in sequence order. */
+export async function readRecordings(root: string, partner: string, options: { session?: string } = {}): Promise<StoredExchange[]> {
+  const sessions = options.session !== undefined ? [checkName('session', options.session)] : await listSessions(root, partner);
+  const out: StoredExchange[] = [];
+  for (const session of sessions) {
+    for (const file of await listExchangeFiles(root, partner, session)) {
+      out.push({ file, session, exchange: await readExchangeFile(file) });
+    }
+  }
+  return out;
+}
