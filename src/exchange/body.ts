@@ -68,10 +68,9 @@ export function typeBody(bytes: Buffer, contentType: string | undefined, options
       return { text };
     }
     if (type === 'application/x-www-form-urlencoded') {
-      // Only when it survives the round trip; otherwise keep the text as sent.
-      const form = parseForm(text);
-      if (formToString(form) === text) return { form };
-      return { text };
+      // Stored as name → values; the interleaving of repeated names and the choice of
+      // percent-escapes are not kept (a form's meaning does not depend on them).
+      return { form: parseForm(text) };
     }
     if (isTextMediaType(type) || (type === '' && !text.includes('\u0000'))) return { text };
   }

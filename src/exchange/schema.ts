@@ -131,7 +131,6 @@ function validator(): ReturnType<Ajv2020['compile']> {
     // date-time is checked by a small format of our own, to keep ajv-formats out of the hot path.
     const ajv = new Ajv2020({ allErrors: false, strict: true, strictTypes: false });
     ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) && /T/.test(s) });
-    ajv.addKeyword({ keyword: 'contentEncoding', schemaType: 'string' });
     compiled = ajv.compile(exchangeSchema);
   }
   return compiled;
