@@ -73,7 +73,7 @@ async function main(): Promise<number> {
       recorder.stdout.on('data', (chunk: Buffer) => {
         process.stdout.write(chunk);
         seen += chunk.toString();
-        const m = /"listening":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(seen) ?? /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
+        const m = /"event":"listening","url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
         if (m) resolvePromise(Number(m[1]));
       });
       recorder.on('exit', (code) => reject(new Error(`seam record exited early (${code})`)));

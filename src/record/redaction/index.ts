@@ -1,6 +1,10 @@
 // Redaction: the one exported surface of src/record/redaction/ (rules, detectors, placeholders).
-// INTERFACE FIRST — implementation being written this session (helper A replaces the body).
+// The engine is redactor.ts, the detector table detectors.ts, the placeholder table placeholders.ts.
 import type { UnnamedExchange } from '../../exchange/store.js';
+import { Pass, RedactionEngine } from './redactor.js';
+
+export { TEXT_DETECTORS, isSecretName } from './detectors.js';
+export { isPlaceholder } from './placeholders.js';
 
 /** Per-partner (or global) rules from seam.config.*, added to the defaults. */
 export interface RedactionRules {
@@ -33,9 +37,23 @@ export interface Redactor {
 }
 
 /** One redactor per recording session: the same value gets the same placeholder everywhere in it. */
-export function createRedactor(_rules: RedactionRules = {}): Redactor {
+export function createRedactor(rules: RedactionRules = {}): Redactor {
+  const engine = new RedactionEngine(rules);
+  const byRule: Record<string, number> = {};
+  let total = 0;
   return {
-    redact: (exchange) => ({ ...exchange, redactions: [...exchange.redactions] }),
-    summary: () => ({ total: 0, byRule: {} }),
+    redact(exchange) {
+      const pass = new Pass();
+      const redacted = engine.exchange(exchange, pass);
+      for (const r of pass.redactions) {
+        byRule[r.rule] = (byRule[r.rule] ?? 0) + 1;
+        total++;
+      }
+      // Redacting twice finds nothing new; earlier entries are kept, duplicates dropped.
+      const known = new Set(exchange.redactions.map((r) => `${r.at}\u0000${r.rule}\u0000${r.placeholder}`));
+      const added = pass.redactions.filter((r) => !known.has(`${r.at}\u0000${r.rule}\u0000${r.placeholder}`));
+      return { ...redacted, redactions: [...exchange.redactions, ...added] };
+    },
+    summary: () => ({ total, byRule: { ...byRule } }),
   };
 }
