@@ -2,10 +2,11 @@
 // One exchange a file; names are safe whatever the URL; writes are atomic and never clobber,
 // so two writers (or two processes) on one session cannot lose each other's files.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { atomicCreateFile, atomicWriteFile } from '../io/atomic-write.js';
+import type { FileWriterThread } from '../io/file-writer-thread.js';
 import { serializeExchange } from './canonical.js';
 import { exchangeProblem } from './schema.js';
 import type { Exchange } from './types.js';
@@ -81,18 +82,44 @@ export class SessionWriter {
   readonly partner: string;
   readonly session: string;
   private next: number;
+  private readonly thread: FileWriterThread | undefined;
+  private made: Promise<unknown> | undefined;
 
-  private constructor(dir: string, partner: string, session: string, next: number) {
+  private constructor(dir: string, partner: string, session: string, next: number, thread: FileWriterThread | undefined) {
     this.dir = dir;
     this.partner = partner;
     this.session = session;
     this.next = next;
+    this.thread = thread;
   }
 
-  static async open(root: string, partner: string, session: string): Promise<SessionWriter> {
+  /**
+   * `thread`: write through a FileWriterThread (the recorder's hot path); by default files are
+   * written with fs/promises on the calling thread.
+   */
+  static async open(root: string, partner: string, session: string, options: { thread?: FileWriterThread } = {}): Promise<SessionWriter> {
     const dir = sessionDir(root, partner, session);
     const next = (await highestSeq(dir)) + 1;
-    return new SessionWriter(dir, partner, session, next);
+    return new SessionWriter(dir, partner, session, next, options.thread);
+  }
+
+  private async createFile(file: string, text: string): Promise<boolean> {
+    if (!this.thread) return atomicCreateFile(file, text);
+    // The folder is made once (on the first write, so a session with nothing in it leaves no trace).
+    for (let attempt = 0; ; attempt++) {
+      this.made ??= mkdir(this.dir, { recursive: true }).catch((error: unknown) => {
+        this.made = undefined; // try again on the next write: the obstacle may be gone by then
+        throw error;
+      });
+      await this.made;
+      try {
+        return await this.thread.create(file, text);
+      } catch (error) {
+        // the folder was removed under us: make it again, once
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+        this.made = undefined;
+      }
+    }
   }
 
   /** Reserve the next sequence number (in arrival order, before the exchange is complete). */
@@ -109,7 +136,7 @@ export class SessionWriter {
       const name = exchangeFileName(seq, exchange.request.method, exchange.request.path);
       const named: Exchange = { ...exchange, id: `${this.session}/${name.slice(0, -'.json'.length)}` } as Exchange;
       const file = join(this.dir, name);
-      if (await atomicCreateFile(file, serializeExchange(named))) return { file, exchange: named };
+      if (await this.createFile(file, serializeExchange(named))) return { file, exchange: named };
       seq = Math.max(this.reserve(), (await highestSeq(this.dir)) + 1);
       this.next = Math.max(this.next, seq + 1);
     }

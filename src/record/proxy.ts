@@ -11,6 +11,7 @@ import { addValue } from '../exchange/body.js';
 import { SessionWriter, type UnnamedExchange } from '../exchange/store.js';
 import type { Body, Direction, Exchange, ExchangeRequest, ExchangeResponse, MultiMap, Timings } from '../exchange/types.js';
 import { UsageError } from '../errors.js';
+import { FileWriterThread } from '../io/file-writer-thread.js';
 import { storedBody } from './codecs.js';
 import { createRedactor, type RedactionSummary, type Redactor } from './redaction/index.js';
 
@@ -55,6 +56,10 @@ export interface Recorder {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
+// Past this many exchanges (or bytes) waiting for the disk, new requests wait before they are
+// forwarded: a disk slower than the partner slows the client down instead of exhausting memory.
+const BACKLOG_HIGH_WATER = 4096;
+const BACKLOG_HIGH_WATER_BYTES = 256 * 1024 * 1024;
 /** The byStatus key of exchanges the partner never answered. */
 export const ERROR_STATUS = 'error';
 
@@ -68,7 +73,18 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const redactor = options.redactor ?? createRedactor();
-  const writer = await SessionWriter.open(options.recordingsRoot, options.partner, options.session);
+  const thread = new FileWriterThread();
+  let writer: SessionWriter;
+  try {
+    writer = await SessionWriter.open(options.recordingsRoot, options.partner, options.session, { thread });
+  } catch (error) {
+    await thread.close();
+    throw error;
+  }
+  const overloaded = (): boolean => thread.backlog > BACKLOG_HIGH_WATER || thread.backlogBytes > BACKLOG_HIGH_WATER_BYTES;
+  const drained = async (): Promise<void> => {
+    while (overloaded()) await new Promise((r) => setTimeout(r, 2));
+  };
   const secure = target.protocol === 'https:';
   const agentOptions = { keepAlive: true, maxSockets: 2048, maxFreeSockets: 256, scheduling: 'lifo' as const };
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
@@ -111,7 +127,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   }
 
   const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
-    const done = proxyOne(req, res).catch(report);
+    const done = (overloaded() ? drained().then(() => proxyOne(req, res)) : proxyOne(req, res)).catch(report);
     pending.add(done);
     void done.finally(() => pending.delete(done));
   });
@@ -297,6 +313,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       agent.destroy();
+      void thread.close();
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
           ? new UsageError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.code}`)
@@ -335,6 +352,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
         } finally {
           clearInterval(sweep);
           agent.destroy();
+          await thread.close();
         }
         return summary();
       })();
