@@ -1,7 +1,15 @@
-// A small closed-loop HTTP/1.1 load generator for the benchmarks under scripts/bench/.
-// `connections` workers each keep one request in flight on a keep-alive connection and send the
-// next as soon as the previous response has been read to its end; latency is request-start to
-// response-end, measured with performance.now() (sub-microsecond, monotonic). Every latency is
+// A small HTTP/1.1 load generator for the benchmarks under scripts/bench/. `connections`
+// keep-alive connections, each with at most one request in flight. Two ways to drive them:
+//
+// - closed loop (the default): each connection sends its next request as soon as the previous
+//   response has been read to its end. This finds the saturated throughput; latency is request
+//   start to response end, so at saturation it is mostly queueing (≈ connections ÷ throughput).
+// - open loop (`rate`): requests are due on a fixed schedule, `rate` per second in total, and go
+//   out on whichever connection is idle. Latency counts from the *scheduled* send time, so time a
+//   request spent waiting for a connection or for a late timer is included (no coordinated
+//   omission). Below saturation this is the latency one request pays.
+//
+// Latencies are measured with performance.now() (sub-microsecond, monotonic) and every one is
 // kept (a growable Float64Array), so percentiles are exact rather than bucketed.
 //
 // Two engines. `raw` (the default) writes pre-encoded requests to plain sockets and parses just
@@ -34,6 +42,36 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Client implementation (default `raw`). */
   engine?: 'raw' | 'http';
+  /**
+   * Open loop: requests per second in total, on a fixed schedule spread over the connections,
+   * instead of back-to-back. Latency then counts from each request's scheduled send time.
+   */
+  rate?: number;
+  /**
+   * Open loop: how long after the schedule ends requests still waiting for a connection may go
+   * out (default 1000 ms); the rest are given up on and counted as `missed`.
+   */
+  graceMs?: number;
+}
+
+/** An open-loop run's achieved rate falls short of its target below this share: saturated. */
+export const SATURATED_BELOW = 0.95;
+
+export interface OpenLoopStats {
+  targetRps: number;
+  /** Requests on the schedule: rate × duration. */
+  scheduled: number;
+  /** Scheduled requests never sent because the server had fallen too far behind. */
+  missed: number;
+  /**
+   * Scheduled send time → actual write, ms: timer lateness plus waiting for an idle connection.
+   * Against a server with headroom this is the generator's own error.
+   */
+  sendLag: LatencySummary;
+  /** The most requests due at once that were waiting for an idle connection. */
+  maxQueued: number;
+  /** Every send lag, ms, unsorted (for pooling across runs). */
+  sendLagSamples: Float64Array;
 }
 
 export interface LatencySummary {
@@ -58,10 +96,20 @@ export interface LoadResult {
   elapsedMs: number;
   rps: number;
   latency: LatencySummary;
-  /** Every successful request's latency in ms, unsorted (for pooling across runs). */
+  /**
+   * Every successful request's latency in ms, unsorted (for pooling across runs). Open loop: also
+   * one entry per missed request, the time it had waited when given up on (a lower bound).
+   */
   samples: Float64Array;
   /** CPU this process spent during the run (user + system, microseconds). */
   cpuMicros: number;
+  /** Open-loop runs only. `latency` and `samples` then count from the scheduled send times. */
+  openLoop?: OpenLoopStats & {
+    /** Responses (errors included) per second over the run. */
+    achievedRps: number;
+    /** Some requests were missed, or the achieved rate fell below 95% of the target. */
+    saturated: boolean;
+  };
 }
 
 /** Latencies kept whole; doubles its buffer as it grows. */
@@ -288,6 +336,128 @@ export class ResponseReader {
   }
 }
 
+// ---- transports: one request at a time on one connection ------------------------------------
+
+/** `ok` false: transport error, timeout or unparseable response (status and bytes are then 0). */
+type Done = (ok: boolean, status: number, bytes: number) => void;
+
+/** One client connection with at most one request in flight (no pipelining). */
+interface Sender {
+  send(spec: LoadRequest, done: Done): void;
+  close(): void;
+}
+
+/** A plain socket, kept alive across requests and reopened on demand; responses read by ResponseReader. */
+class RawSender implements Sender {
+  private socket: Socket | undefined;
+  private readonly reader = new ResponseReader();
+  /** Set while a request is in flight. */
+  private pending: Done | undefined;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly timeoutMs: number,
+    private readonly encode: (spec: LoadRequest) => Buffer,
+  ) {}
+
+  send(spec: LoadRequest, done: Done): void {
+    if (this.pending !== undefined) throw new Error('RawSender: a request is already in flight');
+    const bytes = this.encode(spec);
+    this.reader.reset((spec.method ?? 'GET').toUpperCase() === 'HEAD');
+    this.socket ??= this.open();
+    this.pending = done;
+    this.socket.write(bytes); // buffered by net until connected
+  }
+
+  close(): void {
+    this.socket?.end();
+    this.socket = undefined;
+  }
+
+  private settle(ok: boolean): void {
+    const done = this.pending;
+    this.pending = undefined;
+    const status = this.reader.status;
+    const bytes = this.reader.bodyBytes;
+    if (!ok || !this.reader.keepAlive) {
+      this.socket?.destroy();
+      this.socket = undefined;
+    }
+    // Last, as `done` may send the next request on this connection.
+    done?.(ok, ok ? status : 0, ok ? bytes : 0);
+  }
+
+  private open(): Socket {
+    const s = connect(this.port, this.host);
+    s.setNoDelay(true);
+    s.setTimeout(this.timeoutMs, () => {
+      if (s === this.socket && this.pending !== undefined) this.settle(false);
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (s !== this.socket) return;
+      if (this.pending === undefined) {
+        // Bytes nobody asked for: this connection can no longer be trusted.
+        s.destroy();
+        this.socket = undefined;
+        return;
+      }
+      let finished: boolean;
+      try {
+        finished = this.reader.feed(chunk);
+      } catch {
+        this.settle(false);
+        return;
+      }
+      if (finished) this.settle(true);
+    });
+    s.on('error', () => {
+      // 'close' follows and decides
+    });
+    s.on('close', () => {
+      if (s !== this.socket) return;
+      this.socket = undefined;
+      if (this.pending === undefined) return;
+      this.settle(this.reader.closed());
+    });
+    return s;
+  }
+}
+
+/** Node's http client; the shared keep-alive Agent owns the sockets. */
+class HttpSender implements Sender {
+  constructor(
+    private readonly agent: Agent,
+    private readonly host: string,
+    private readonly port: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  send(spec: LoadRequest, done: Done): void {
+    let settled = false;
+    const finish = (ok: boolean, status: number, bytes: number): void => {
+      if (settled) return;
+      settled = true;
+      done(ok, status, bytes);
+    };
+    const req = httpRequest({ agent: this.agent, host: this.host, port: this.port, method: spec.method ?? 'GET', path: spec.path, headers: spec.headers }, (res) => {
+      let read = 0;
+      res.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+      });
+      res.on('error', () => finish(false, 0, 0));
+      res.on('end', () => finish(true, res.statusCode ?? 0, read));
+    });
+    req.on('error', () => finish(false, 0, 0));
+    req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no response within ${this.timeoutMs} ms`)));
+    req.end(spec.body);
+  }
+
+  close(): void {}
+}
+
+// ---- the two loops --------------------------------------------------------------------------
+
 interface Tally {
   requests: number;
   errors: number;
@@ -297,25 +467,18 @@ interface Tally {
   samples: Samples;
 }
 
-interface Target {
-  host: string;
-  port: number;
-  deadline: number;
-  timeoutMs: number;
-  options: LoadOptions;
-}
-
 function specFor(options: LoadOptions, tally: Tally): LoadRequest {
   const spec = typeof options.request === 'function' ? options.request(tally.seq) : options.request;
   tally.seq += 1;
   return spec;
 }
 
-function complete(tally: Tally, options: LoadOptions, status: number | undefined, bytes: number, t0: number): void {
+/** Books one finished request; `t0` is when its latency starts (actual send, or scheduled send in the open loop). */
+function complete(tally: Tally, options: LoadOptions, ok: boolean, status: number, bytes: number, t0: number): void {
   const t1 = performance.now();
   tally.lastEnd = t1;
   tally.bytes += bytes;
-  if (options.expectStatus !== undefined && status !== options.expectStatus) {
+  if (!ok || (options.expectStatus !== undefined && status !== options.expectStatus)) {
     tally.errors += 1;
   } else {
     tally.requests += 1;
@@ -323,155 +486,147 @@ function complete(tally: Tally, options: LoadOptions, status: number | undefined
   }
 }
 
-function rawWorker(target: Target, tally: Tally): Promise<void> {
-  const { host, port, deadline, timeoutMs, options } = target;
-  const hostHeader = `${host}:${port}`;
-  // A fixed request is encoded once; a function's requests are encoded each time.
-  const fixed = typeof options.request === 'function' ? undefined : encodeRequest(options.request, hostHeader);
+/** Closed loop: the next request goes as soon as the previous response has ended. */
+function closedWorker(sender: Sender, options: LoadOptions, deadline: number, tally: Tally): Promise<void> {
   return new Promise((finish) => {
-    const reader = new ResponseReader();
-    let socket: Socket | undefined;
-    let inFlight = false;
-    let t0 = 0;
-
-    const fail = (): void => {
-      inFlight = false;
-      tally.errors += 1;
-      tally.lastEnd = performance.now();
-      socket?.destroy();
-      socket = undefined;
-      // Back off a little so a refused port does not become a hot loop.
-      setTimeout(next, 5);
-    };
-    const done = (): void => {
-      inFlight = false;
-      complete(tally, options, reader.status, reader.bodyBytes, t0);
-      if (!reader.keepAlive) {
-        socket?.destroy();
-        socket = undefined;
-      }
-      next();
-    };
-    const open = (): Socket => {
-      const s = connect(port, host);
-      s.setNoDelay(true);
-      s.setTimeout(timeoutMs, () => {
-        if (s === socket && inFlight) fail();
-      });
-      s.on('data', (chunk: Buffer) => {
-        if (s !== socket) return;
-        if (!inFlight) {
-          fail(); // bytes nobody asked for
-          return;
-        }
-        let finished: boolean;
-        try {
-          finished = reader.feed(chunk);
-        } catch {
-          fail();
-          return;
-        }
-        if (finished) done();
-      });
-      s.on('error', () => {
-        // 'close' follows and decides
-      });
-      s.on('close', () => {
-        if (s !== socket) return;
-        socket = undefined;
-        if (!inFlight) return;
-        if (reader.closed()) done();
-        else fail();
-      });
-      return s;
-    };
     const next = (): void => {
       if (performance.now() >= deadline) {
-        socket?.end();
-        socket = undefined;
+        sender.close();
         finish();
         return;
       }
       const spec = specFor(options, tally);
-      const bytes = fixed ?? encodeRequest(spec, hostHeader);
-      reader.reset((spec.method ?? 'GET').toUpperCase() === 'HEAD');
-      socket ??= open();
-      inFlight = true;
-      t0 = performance.now();
-      socket.write(bytes); // buffered by net until connected
-    };
-    next();
-  });
-}
-
-function httpWorker(target: Target, tally: Tally, agent: Agent): Promise<void> {
-  const { host, port, deadline, timeoutMs, options } = target;
-  return new Promise((finish) => {
-    const next = (): void => {
-      if (performance.now() >= deadline) {
-        finish();
-        return;
-      }
-      const spec = specFor(options, tally);
-      let done = false;
       const t0 = performance.now();
-      const fail = (): void => {
-        if (done) return;
-        done = true;
-        tally.errors += 1;
-        tally.lastEnd = performance.now();
-        setTimeout(next, 5);
-      };
-      const req = httpRequest({ agent, host, port, method: spec.method ?? 'GET', path: spec.path, headers: spec.headers }, (res) => {
-        let read = 0;
-        res.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-        });
-        res.on('error', fail);
-        res.on('end', () => {
-          if (done) return;
-          done = true;
-          complete(tally, options, res.statusCode, read, t0);
-          next();
-        });
+      sender.send(spec, (ok, status, bytes) => {
+        complete(tally, options, ok, status, bytes, t0);
+        // Back off a little after a failure so a refused port does not become a hot loop.
+        if (ok) next();
+        else setTimeout(next, 5);
       });
-      req.on('error', fail);
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-      req.end(spec.body);
     };
     next();
   });
 }
 
-/** Runs closed-loop load for `durationMs` and resolves when every in-flight request has finished. */
+/**
+ * Open loop: request i is due at start + i / rate, whatever happened to earlier ones. Due times
+ * are computed from the start time (never by chaining timer delays), so timer lateness does not
+ * accumulate into a lower rate. A due request goes out on the first idle connection; if none is
+ * idle it waits in a FIFO, and its latency still counts from its due time (no coordinated
+ * omission: a stalled server cannot hide the requests it delayed).
+ */
+function openLoop(senders: Sender[], options: LoadOptions, rate: number, started: number, tally: Tally): Promise<OpenLoopStats> {
+  const interval = 1000 / rate;
+  const total = Math.max(1, Math.floor((options.durationMs * rate) / 1000));
+  const cutoff = started + options.durationMs + (options.graceMs ?? 1000);
+  const dueAt = (i: number): number => started + i * interval;
+  const idle = [...senders];
+  const lag = new Samples();
+  let next = 0; // the first request not yet sent (or given up on)
+  let inFlight = 0;
+  let missed = 0;
+  let maxQueued = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Number.NaN;
+
+  return new Promise((resolve) => {
+    const arm = (at: number, now: number): void => {
+      if (at === timerAt) return;
+      clearTimeout(timer);
+      timerAt = at;
+      timer = setTimeout(fire, Math.max(0, at - now));
+    };
+    // A timer may fire a little before `at` (libuv counts whole milliseconds); pump() then re-arms.
+    const fire = (): void => {
+      timerAt = Number.NaN;
+      pump();
+    };
+    const dispatch = (i: number, sender: Sender): void => {
+      const scheduled = dueAt(i);
+      lag.push(performance.now() - scheduled);
+      inFlight += 1;
+      sender.send(specFor(options, tally), (ok, status, bytes) => {
+        inFlight -= 1;
+        complete(tally, options, ok, status, bytes, scheduled);
+        idle.push(sender);
+        pump();
+      });
+    };
+    function pump(): void {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor((now - started) / interval) + 1);
+      while (next < due && idle.length > 0) dispatch(next++, idle.shift()!);
+      maxQueued = Math.max(maxQueued, due - next);
+      if (next < total && now >= cutoff) {
+        // The server fell too far behind to send the rest in time. Each unsent request counts
+        // with the time it has already waited: a lower bound, so the percentiles are not flattered.
+        for (; next < total; next += 1) {
+          missed += 1;
+          tally.samples.push(now - dueAt(next));
+        }
+      }
+      if (next >= total) {
+        if (inFlight === 0) {
+          clearTimeout(timer);
+          for (const s of senders) s.close();
+          const lags = lag.values();
+          resolve({ targetRps: rate, scheduled: total, missed, sendLag: summarize(lags), maxQueued, sendLagSamples: lags });
+        }
+        return;
+      }
+      // Wake for the next due request, or (all connections busy) at the cutoff; a completion
+      // calls pump() sooner.
+      arm(next < due ? cutoff : dueAt(next), now);
+    }
+    pump();
+  });
+}
+
+/** Runs load for `durationMs` and resolves when every in-flight request has finished. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const base = new URL(options.url);
   const host = base.hostname;
   const port = Number(base.port || 80);
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const tally: Tally = { requests: 0, errors: 0, bytes: 0, lastEnd: 0, seq: 0, samples: new Samples() };
-  // One socket per worker, kept alive across requests: connection set-up is not what we measure.
+  // One socket per connection, kept alive across requests: connection set-up is not what we measure.
   const agent = options.engine === 'http' ? new Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections }) : undefined;
+  const hostHeader = `${host}:${port}`;
+  // A fixed request is encoded once; a function's requests are encoded each time.
+  const fixed = typeof options.request === 'function' ? undefined : encodeRequest(options.request, hostHeader);
+  const encode = (spec: LoadRequest): Buffer => (spec === options.request && fixed !== undefined ? fixed : encodeRequest(spec, hostHeader));
+  const senders: Sender[] = Array.from({ length: options.connections }, () =>
+    agent === undefined ? new RawSender(host, port, timeoutMs, encode) : new HttpSender(agent, host, port, timeoutMs),
+  );
+  if (options.rate !== undefined && !(options.rate > 0)) throw new Error(`rate must be > 0, got ${options.rate}`);
 
   const cpuStart = process.cpuUsage();
   const started = performance.now();
   tally.lastEnd = started;
-  const target: Target = { host, port, deadline: started + options.durationMs, timeoutMs: options.timeoutMs ?? 10_000, options };
+  let openStats: OpenLoopStats | undefined;
   try {
-    await Promise.all(Array.from({ length: options.connections }, () => (agent === undefined ? rawWorker(target, tally) : httpWorker(target, tally, agent))));
+    if (options.rate !== undefined) openStats = await openLoop(senders, options, options.rate, started, tally);
+    else await Promise.all(senders.map((sender) => closedWorker(sender, options, started + options.durationMs, tally)));
   } finally {
     agent?.destroy();
   }
   const cpu = process.cpuUsage(cpuStart);
   const elapsedMs = tally.lastEnd - started;
   const values = tally.samples.values();
+  const rps = elapsedMs > 0 ? (tally.requests * 1000) / elapsedMs : 0;
+  // Open loop: every response counts towards the achieved rate, errors too (they are reported apart).
+  const answered = elapsedMs > 0 ? ((tally.requests + tally.errors) * 1000) / elapsedMs : 0;
   return {
     requests: tally.requests,
     errors: tally.errors,
     bytes: tally.bytes,
     elapsedMs,
-    rps: elapsedMs > 0 ? (tally.requests * 1000) / elapsedMs : 0,
+    rps,
     latency: summarize(values),
     samples: values,
     cpuMicros: cpu.user + cpu.system,
+    ...(openStats !== undefined
+      ? { openLoop: { ...openStats, achievedRps: answered, saturated: openStats.missed > 0 || answered < SATURATED_BELOW * openStats.targetRps } }
+      : {}),
   };
 }

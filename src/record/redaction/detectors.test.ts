@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ibanValid, isSecretHeaderName, isSecretName, luhnValid, paramRule, TEXT_DETECTORS } from './detectors.js';
+import { ibanValid, isSecretHeaderName, isSecretName, luhnValid, paramRule, possibleDetectors, TEXT_DETECTORS } from './detectors.js';
 import { isPlaceholder } from './placeholders.js';
 
 /** The values a detector reports in `text` (placeholders and invalid matches dropped, as the engine does). */
@@ -129,5 +129,83 @@ describe('name rules', () => {
     expect(paramRule('key')).toBe('careful');
     expect(paramRule('code')).toBe('careful');
     expect(paramRule('limit')).toBeUndefined();
+  });
+});
+
+// The fast paths (a per-string pre-check, anchored `find`) must find exactly what the plain
+// global regexes find: checked here against the regexes themselves on generated strings.
+describe('fast paths agree with the plain regexes', () => {
+  const FRAGMENTS = [
+    'jane.doe@example.com', 'a@b.cd', 'x@y', '@', '@@', 'user', '.', ':', '://', 'postgres://admin:', 'https://u:p4ss:w@host',
+    'a://b:c@d@e', '@db.internal', '?', '&', '=', '?token=', '&access_token=', '?SIG=', 'abcdefgh12345', 'Bearer ', 'bearer  ',
+    'BEARER\t', 'bearer     ', 'Basic ', 'basic ', 'dXNlcjpwYXNzd29yZA==', 'Basic dXNlcjpwYXNzd29yZA==', '4242 4242 4242 4242',
+    '378282246310005', '5555-5555-5555-4444', ' ', '-', '+', '+44 20 7946 0958', '(415) 555-2671', 'DE89370400440532013000',
+    'GB82 WEST 1234 5698 7654 32', 'AKIAIOSFODNN7EXAMPLE', 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY', 'sk_test_51HxAbCdEfGhIjKlMnOpQrSt',
+    'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'xoxb-123456789012-1234567890123-AbCd',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNry', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----',
+    '\u00a0', '\u2028', 'é', 'REDACTED_1', 'logo@2x.png', '2024-01-15T10:30:00Z', '550e8400-e29b-41d4-a716-446655440000', '/', '#', 'x'.repeat(70),
+  ];
+  const CHARS = 'aZ09@.:/?&=_- +()#%bBKJzxAe\t\u00a0';
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const strings = Array.from({ length: 3000 }, () => {
+    let s = '';
+    const parts = rnd(20) === 0 ? 150 + rnd(150) : rnd(8);
+    for (let i = 0; i < parts; i++) s += rnd(10) < 6 ? FRAGMENTS[rnd(FRAGMENTS.length)]! : Array.from({ length: 1 + rnd(5) }, () => CHARS[rnd(CHARS.length)]).join('');
+    return s;
+  });
+
+  const regexMatches = (regex: RegExp, text: string): string[] => [...text.matchAll(regex)].map((m) => `${m.index}:${m[0]}`);
+
+  it('every find() reports the global regex matches, in order', () => {
+    let compared = 0;
+    for (const d of TEXT_DETECTORS) {
+      if (d.find === undefined) continue;
+      for (const text of strings) {
+        const got: string[] = [];
+        d.find(text, (start, value) => got.push(`${start}:${value}`));
+        expect(got, `${d.id} in ${JSON.stringify(text)}`).toEqual(regexMatches(d.regex, text));
+        compared += got.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('possibleDetectors never rules out a detector that finds something', () => {
+    let found = 0;
+    for (const text of strings) {
+      const mask = possibleDetectors(text);
+      TEXT_DETECTORS.forEach((d, i) => {
+        const valid = [...text.matchAll(d.regex)].some((m) => !isPlaceholder(m[0]) && (d.valid === undefined || d.valid(m[0])));
+        if (valid) {
+          found++;
+          expect((mask >>> i) & 1, `${d.id} in ${JSON.stringify(text)}`).toBe(1);
+        }
+      });
+    }
+    expect(found).toBeGreaterThan(1000);
+    expect(possibleDetectors('10 High Street')).toBe(0);
+    expect(possibleDetectors('customer')).toBe(0);
+  });
+
+  it('the anchored scans stay linear on adversarial input', () => {
+    const inputs = [
+      `${'a'.repeat(100)}@`.repeat(20_000),
+      '@'.repeat(2_000_000),
+      `http://u:${':'.repeat(126)}@`.repeat(10_000),
+      'a://b:'.repeat(300_000) + '@',
+      'bearer '.repeat(300_000),
+      '?token='.repeat(300_000),
+    ];
+    for (const d of TEXT_DETECTORS.filter((x) => x.find !== undefined)) {
+      for (const text of inputs) {
+        const start = performance.now();
+        d.find!(text, () => {});
+        expect(performance.now() - start, `${d.id}`).toBeLessThan(2_000);
+      }
+    }
   });
 });

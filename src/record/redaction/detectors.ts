@@ -16,6 +16,12 @@ export interface TextDetector {
   quick?: (text: string) => boolean;
   /** A check on the match (checksums, plausibility). */
   valid?: (match: string) => boolean;
+  /**
+   * The regex's global matches, in order, found faster: for regexes that open with a look-behind
+   * (which V8 tries at every position), the sticky form runs only where a match can start.
+   * `onMatch` gets every match the global loop would (valid or not).
+   */
+  find?: (text: string, onMatch: (start: number, value: string) => void) => void;
 }
 
 const hasAt = (s: string): boolean => s.includes('@');
@@ -44,6 +50,15 @@ export function luhnValid(s: string): boolean {
 
 function digitsOf(s: string): string {
   return s.replace(/\D/g, '');
+}
+
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 function cardValid(match: string): boolean {
@@ -82,7 +97,7 @@ export function ibanValid(match: string): boolean {
 }
 
 function phoneValid(match: string): boolean {
-  const n = digitsOf(match).length;
+  const n = digitCount(match);
   if (match.startsWith('+')) return n >= 8 && n <= 15;
   return n >= 10 && n <= 12;
 }
@@ -96,13 +111,121 @@ function basicValid(match: string): boolean {
 const FILE_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'css', 'js', 'ts', 'map', 'json', 'html']);
 
 function emailValid(match: string): boolean {
-  const tld = match.slice(match.lastIndexOf('.') + 1).toLowerCase();
-  return !FILE_TLDS.has(tld);
+  const tld = match.slice(match.lastIndexOf('.') + 1);
+  return tld.length > 4 || !FILE_TLDS.has(tld.toLowerCase()); // the file extensions have 2-4 letters
+}
+
+type OnMatch = (start: number, value: string) => void;
+
+function sticky(regex: RegExp): RegExp {
+  return new RegExp(regex.source, `${regex.flags.replace('g', '')}y`);
+}
+
+function charTable(test: RegExp): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = test.test(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+}
+
+/**
+ * For a regex whose look-behind is a keyword (`bearer `, `?token=`): every match starts where a
+ * match of `keyword` ends. Keywords cannot overlap each other, so the global keyword scan sees them all.
+ */
+function afterKeyword(regex: RegExp, keyword: RegExp): (text: string, onMatch: OnMatch) => void {
+  const at = sticky(regex);
+  return (text, onMatch) => {
+    keyword.lastIndex = 0;
+    let last = 0; // where the global scan would resume
+    let k: RegExpExecArray | null;
+    while ((k = keyword.exec(text)) !== null) {
+      const p = k.index + k[0].length;
+      if (p < last) continue;
+      at.lastIndex = p;
+      const m = at.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      onMatch(p, m[0]);
+      last = p + m[0].length;
+    }
+  };
+}
+
+const EMAIL_LOCAL = charTable(/[A-Za-z0-9._%+-]/);
+
+/**
+ * Email: the local part is a whole run of local-part characters (the look-behind) of at most 64,
+ * ending at an '@'. So each '@' allows exactly one start: the start of the run before it.
+ */
+function emailFind(regex: RegExp): (text: string, onMatch: OnMatch) => void {
+  const at = sticky(regex);
+  return (text, onMatch) => {
+    let last = 0;
+    let from = 0;
+    let a: number;
+    while ((a = text.indexOf('@', from)) !== -1) {
+      from = a + 1;
+      const min = a > 64 ? a - 64 : 0;
+      let r = a;
+      while (r > min) {
+        const c = text.charCodeAt(r - 1);
+        if (c >= 128 || EMAIL_LOCAL[c] === 0) break;
+        r--;
+      }
+      // A longer run fails the look-behind at r; a start before `last` is past for the global scan.
+      if (r === a || r < last) continue;
+      at.lastIndex = r;
+      const m = at.exec(text);
+      if (m === null) continue;
+      onMatch(r, m[0]);
+      last = r + m[0].length;
+      if (last > from) from = last;
+    }
+  };
+}
+
+// Characters a URL password may hold: [^\s/@?#] (non-ASCII counted in: the sticky regex decides).
+const URL_PASSWORD = charTable(/[^\s/@?#]/);
+
+/**
+ * URL credentials: the password runs, at most 128 characters, from just after a ':' to an '@'.
+ * Each '@' allows the ':'-preceded positions in the run before it, tried leftmost first.
+ */
+function urlCredentialsFind(regex: RegExp): (text: string, onMatch: OnMatch) => void {
+  const at = sticky(regex);
+  return (text, onMatch) => {
+    let last = 0;
+    let from = 0;
+    let a: number;
+    while ((a = text.indexOf('@', from)) !== -1) {
+      from = a + 1;
+      const min = Math.max(a - 128, last, 0);
+      let r = a;
+      while (r > min) {
+        const c = text.charCodeAt(r - 1);
+        if (c < 128 && URL_PASSWORD[c] === 0) break;
+        r--;
+      }
+      for (let p = r; p < a; p++) {
+        if (p === 0 || text.charCodeAt(p - 1) !== 58 /* : */) continue;
+        at.lastIndex = p;
+        const m = at.exec(text);
+        if (m === null) continue;
+        onMatch(p, m[0]);
+        last = p + m[0].length;
+        break;
+      }
+    }
+  };
 }
 
 // Parameter names that carry secrets in a URL found inside text (a Location header, a next_url field).
 const URL_SECRET_PARAMS =
   'access_token|refresh_token|id_token|auth_token|token|api_key|apikey|api-key|client_secret|password|passwd|secret|signature|sig|x-amz-signature|x-amz-security-token|x-amz-credential|key|code';
+
+const URL_CREDENTIALS = /(?<=\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@?#]{1,128}:)[^\s/@?#]{1,128}(?=@)/gi;
+const URL_SECRET_PARAM = new RegExp(`(?<=[?&](?:${URL_SECRET_PARAMS})=)[^&\\s#"'<>]{8,}`, 'gi');
+const BEARER = /(?<=\bbearer\s{1,4})[A-Za-z0-9\-._~+/]{8,}=*/gi;
+const BASIC = /(?<=\bbasic\s{1,4})[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])/gi;
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
 /**
  * Text detectors, highest priority first: when two matches overlap, the earlier one in this
@@ -156,32 +279,37 @@ export const TEXT_DETECTORS: readonly TextDetector[] = [
   {
     id: 'url-credentials',
     kind: 'shape',
-    regex: /(?<=\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@?#]{1,128}:)[^\s/@?#]{1,128}(?=@)/gi,
+    regex: URL_CREDENTIALS,
     quick: hasColonSlash,
+    find: urlCredentialsFind(URL_CREDENTIALS),
   },
   {
     id: 'url-secret-param',
     kind: 'shape',
-    regex: new RegExp(`(?<=[?&](?:${URL_SECRET_PARAMS})=)[^&\\s#"'<>]{8,}`, 'gi'),
+    regex: URL_SECRET_PARAM,
     quick: hasEquals,
+    find: afterKeyword(URL_SECRET_PARAM, new RegExp(`[?&](?:${URL_SECRET_PARAMS})=`, 'gi')),
   },
   {
     id: 'bearer-token',
     kind: 'shape',
-    regex: /(?<=\bbearer\s{1,4})[A-Za-z0-9\-._~+/]{8,}=*/gi,
+    regex: BEARER,
+    find: afterKeyword(BEARER, /\bbearer\s{1,4}/gi),
   },
   {
     id: 'basic-auth',
     kind: 'shape',
-    regex: /(?<=\bbasic\s{1,4})[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])/gi,
+    regex: BASIC,
     valid: basicValid,
+    find: afterKeyword(BASIC, /\bbasic\s{1,4}/gi),
   },
   {
     id: 'email',
     kind: 'email',
-    regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
+    regex: EMAIL,
     quick: hasAt,
     valid: emailValid,
+    find: emailFind(EMAIL),
   },
   {
     id: 'card-number',
@@ -205,6 +333,127 @@ export const TEXT_DETECTORS: readonly TextDetector[] = [
     valid: phoneValid,
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// A per-string pre-check: one pass over the characters says which detectors could match at all
+// (most JSON strings — ids, names, dates, amounts — rule out every one). Each condition is
+// necessary for a *valid* match: e.g. a card needs 13 digits, a phone 8, an email '@' and '.'.
+
+const C_AT = 1 << 0;
+const C_DOT = 1 << 1;
+const C_EQ = 1 << 2;
+const C_QA = 1 << 3; // ? or &
+const C_COLON = 1 << 4;
+const C_SLASH = 1 << 5;
+const C_US = 1 << 6;
+const C_DASH = 1 << 7;
+const C_WS = 1 << 8; // ASCII white space, or any non-ASCII character (\s has a few)
+const C_B = 1 << 9; // b or B (bearer, basic; case-insensitive)
+const C_K = 1 << 10;
+const C_J = 1 << 11;
+const C_Z = 1 << 12; // lower-case z (AIza)
+const C_X = 1 << 13; // lower-case x (xox)
+const C_A = 1 << 14; // upper-case A (AKIA, AIza)
+const C_ALL = (1 << 15) - 1;
+
+const CHAR_BITS = (() => {
+  const t = new Uint16Array(128);
+  const set = (chars: string, bit: number): void => {
+    for (const ch of chars) t[ch.charCodeAt(0)]! |= bit;
+  };
+  set('@', C_AT);
+  set('.', C_DOT);
+  set('=', C_EQ);
+  set('?&', C_QA);
+  set(':', C_COLON);
+  set('/', C_SLASH);
+  set('_', C_US);
+  set('-', C_DASH);
+  set(' \t\n\v\f\r', C_WS);
+  set('bB', C_B);
+  set('K', C_K);
+  set('J', C_J);
+  set('z', C_Z);
+  set('x', C_X);
+  set('A', C_A);
+  return t;
+})();
+
+// Per character: 1 for a digit, 1 << 16 for an upper-case letter (strings walked this way are short).
+const CHAR_COUNTS = (() => {
+  const t = new Uint32Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 1 << 16;
+  return t;
+})();
+
+/** Strings longer than this skip the character pass: the detectors' own quick tests and scans do. */
+const SHAPE_LIMIT = 1024;
+
+const bit = (id: string): number => 1 << TEXT_DETECTORS.findIndex((d) => d.id === id);
+const D_PRIVATE_KEY = bit('private-key');
+const D_JWT = bit('jwt');
+const D_AWS = bit('aws-access-key');
+const D_GOOGLE = bit('google-api-key');
+const D_STRIPE = bit('stripe-key');
+const D_GITHUB = bit('github-token');
+const D_SLACK = bit('slack-token');
+const D_URL_CREDENTIALS = bit('url-credentials');
+const D_URL_PARAM = bit('url-secret-param');
+const D_BEARER = bit('bearer-token');
+const D_BASIC = bit('basic-auth');
+const D_EMAIL = bit('email');
+const D_CARD = bit('card-number');
+const D_IBAN = bit('iban');
+const D_PHONE = bit('phone');
+
+/**
+ * Which of TEXT_DETECTORS (bit i = detector i) may find something valid in `text`; a detector
+ * whose bit is clear finds nothing, so skipping it changes no result. Quick tests included.
+ */
+export function possibleDetectors(text: string): number {
+  const n = text.length;
+  // Below 9 characters only an email fits ("a@b.cd"): the next shortest valid matches are a phone
+  // ("+" and 8 digits) and URL credentials ("a://b:c@" after a letter).
+  if (n < 9) return text.includes('@') && text.includes('.') ? D_EMAIL : 0;
+  let chars = C_ALL;
+  let digits = n;
+  let uppers = n;
+  if (n <= SHAPE_LIMIT) {
+    chars = 0;
+    let counts = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        chars |= CHAR_BITS[c]!;
+        counts += CHAR_COUNTS[c]!;
+      } else chars |= C_WS;
+    }
+    digits = counts & 0xffff;
+    uppers = counts >>> 16;
+  }
+  let mask = 0;
+  if ((chars & (C_DASH | C_K)) === (C_DASH | C_K) && text.includes('PRIVATE KEY')) mask |= D_PRIVATE_KEY;
+  if ((chars & C_J) !== 0 && text.includes('eyJ')) mask |= D_JWT;
+  if ((chars & C_A) !== 0 && digits + uppers >= 20) mask |= D_AWS;
+  if ((chars & (C_A | C_Z)) === (C_A | C_Z) && text.includes('AIza')) mask |= D_GOOGLE;
+  if ((chars & C_US) !== 0) {
+    if (text.includes('_live_') || text.includes('_test_') || text.includes('whsec_')) mask |= D_STRIPE;
+    if (text.includes('gh') || text.includes('github_pat_')) mask |= D_GITHUB;
+  }
+  if ((chars & (C_X | C_DASH)) === (C_X | C_DASH) && text.includes('xox')) mask |= D_SLACK;
+  if ((chars & (C_COLON | C_SLASH | C_AT)) === (C_COLON | C_SLASH | C_AT) && text.includes('://')) mask |= D_URL_CREDENTIALS;
+  if ((chars & (C_EQ | C_QA)) === (C_EQ | C_QA)) mask |= D_URL_PARAM;
+  if ((chars & (C_B | C_WS)) === (C_B | C_WS)) {
+    if (n >= 15) mask |= D_BEARER; // "bearer" + 1 space + 8
+    if (n >= 12) mask |= D_BASIC; // "basic" + 1 space + 6
+  }
+  if ((chars & (C_AT | C_DOT)) === (C_AT | C_DOT)) mask |= D_EMAIL;
+  if (digits >= 13) mask |= D_CARD; // valid cards have 13-19 digits
+  if (uppers >= 2 && digits >= 2 && n >= 15) mask |= D_IBAN; // the shortest IBAN (NO) has 15 characters
+  if (digits >= 8) mask |= D_PHONE; // valid phones have 8 digits or more
+  return mask;
+}
 
 /** The detectors whose match has a recognisable shape worth keeping in its placeholder. */
 export const SHAPED_DETECTORS: readonly TextDetector[] = TEXT_DETECTORS.filter((d) =>

@@ -49,6 +49,7 @@ export function createRedactor(rules: RedactionRules = {}): Redactor {
         byRule[r.rule] = (byRule[r.rule] ?? 0) + 1;
         total++;
       }
+      if (exchange.redactions.length === 0) return { ...redacted, redactions: pass.redactions };
       // Redacting twice finds nothing new; earlier entries are kept, duplicates dropped.
       const known = new Set(exchange.redactions.map((r) => `${r.at}\u0000${r.rule}\u0000${r.placeholder}`));
       const added = pass.redactions.filter((r) => !known.has(`${r.at}\u0000${r.rule}\u0000${r.placeholder}`));

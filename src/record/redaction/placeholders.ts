@@ -22,7 +22,7 @@ const EMAIL_PLACEHOLDER = /^redacted-\d+@example\.invalid$/;
 
 /** Is this (matched or whole) value already a placeholder? */
 export function isPlaceholder(value: string): boolean {
-  return value.includes('REDACTED') || EMAIL_PLACEHOLDER.test(value);
+  return value.includes('REDACTED') || (value.startsWith('redacted-') && EMAIL_PLACEHOLDER.test(value));
 }
 
 function format(kind: PlaceholderKind, n: number, value: string): string {

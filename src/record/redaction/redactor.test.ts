@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UnnamedExchange } from '../../exchange/store.js';
 import type { Body, MultiMap } from '../../exchange/types.js';
 import { createRedactor } from './index.js';
+import { literalsRegexSource, Pass, RedactionEngine } from './redactor.js';
 
 function exchange(parts: {
   path?: string;
@@ -321,5 +322,41 @@ describe('performance', () => {
     console.log(`redact: 50 MB text body in ${ms.toFixed(0)} ms`);
     expect(out.redactions).toEqual([{ at: '/response/body/text', rule: 'email', placeholder: 'redacted-1@example.invalid' }]);
     expect(ms).toBeLessThan(20_000);
+  });
+});
+
+describe('remembered secrets and repeated values', () => {
+  it('the trie regex prefers the longest remembered secret and escapes every character', () => {
+    const re = new RegExp(literalsRegexSource(['token12345', 'token1234567', 'a.b*c+d?e(f)[g]{h}|i^j$k\\l/m', 'tökén-ü-😀-x']), 'g');
+    expect('x token1234567 token12345 token123456'.match(re)).toEqual(['token1234567', 'token12345', 'token12345']);
+    expect(re.test('a.b*c+d?e(f)[g]{h}|i^j$k\\l/m')).toBe(true);
+    expect('axbxcxd'.match(re)).toBeNull();
+    expect('say tökén-ü-😀-x!'.match(re)).toEqual(['tökén-ü-😀-x']);
+  });
+
+  it('finds remembered secrets the same way with thousands of them (word-start scan) as with a few (regex)', () => {
+    const secrets = ['opaque-secret-one-1', 'opaque-secret-one-1-longer', 'Zq9xY8wV7uT6sR5q', 'tok/with+odd=chars~1'];
+    const text = `a opaque-secret-one-1-longer b xopaque-secret-one-1 c Zq9xY8wV7uT6sR5q.tok/with+odd=chars~1 opaque-secret-one-1`;
+    const run = (extra: number): unknown => {
+      const engine = new RedactionEngine();
+      const pass = new Pass();
+      for (const s of secrets) engine.whole(s, () => '/w', 'secret-json-key', pass);
+      // 20 000 more, over the regex size limit: the word-start scan takes over
+      for (let i = 0; i < extra; i++) engine.whole(`filler-${String(i).padStart(6, '0')}-secret`, () => '/w', 'secret-json-key', pass);
+      const out = new Pass();
+      return { text: engine.text(text, () => '/t', out), redactions: out.redactions };
+    };
+    const few = run(0);
+    expect(few).toEqual(run(20_000));
+    expect((few as { text: string }).text).toBe('a REDACTED_2 b xopaque-secret-one-1 c REDACTED_3.REDACTED_4 REDACTED_1');
+  });
+
+  it('one redaction per value and field however often it repeats there, one per field across fields', () => {
+    const emails = Array.from({ length: 12 }, (_, i) => `person${i}@example.com`);
+    const text = [...emails, ...emails, ...emails].join(', ');
+    const out = createRedactor().redact(exchange({ responseBody: { json: { a: text, b: text, c: [emails[0], emails[0]] } } }));
+    expect(out.redactions).toHaveLength(12 + 12 + 2);
+    expect(out.redactions.filter((r) => r.at === '/response/body/json/a').map((r) => r.placeholder)).toEqual(emails.map((_, i) => `redacted-${i + 1}@example.invalid`));
+    expect(out.redactions.slice(24).map((r) => r.at)).toEqual(['/response/body/json/c/0', '/response/body/json/c/1']);
   });
 });
