@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
     env: { PACT_DO_NOT_TRACK: 'true' },
   },
 });

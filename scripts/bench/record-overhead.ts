@@ -279,6 +279,8 @@ interface Report {
   /** How fast the recordings file system takes atomic file creations alone (no proxy): a ceiling on recording. */
   filesystem: { dir: string; filesPerSecond: number; cpuMicrosPerFile: number; fileBytes: number };
   recorder: { exchangesSent: number; files: number; errors: number; firstError?: string; maxDrainMs: number; summary: RecordSummary | undefined };
+  /** Peak resident memory (MiB) of the recorder and, as the baseline, of the plain Node upstream. */
+  memory: { recorderPeakMiB: number | undefined; upstreamPeakMiB: number | undefined };
   rounds: { round: number; mode: Mode; rps: number; p50: number; p99: number; errors: number; drainMs?: number }[];
   rateRounds: { round: number; mode: Mode; achievedRps: number; p50: number; p99: number; sendLagP99: number; missed: number; saturated: boolean; errors: number; drainMs?: number }[];
 }
@@ -484,7 +486,10 @@ async function bench(options: Options, log: (line: string) => void): Promise<Rep
       log(`unloaded (1 connection): direct p50 ${fmtMs(d.p50)}, proxy p50 ${fmtMs(p.p50)}`);
     }
 
-    const stopped = (await stopChild(rec.child, { type: 'stop' }, 'stopped')) as { summary?: RecordSummary; errors?: number; firstError?: string } | undefined;
+    const upstreamPeak = await upstream!.ask<{ maxRssKiB?: number }>({ type: 'cpu' }, 'cpu', 10_000).then((r) => r.maxRssKiB, () => undefined);
+    const stopped = (await stopChild(rec.child, { type: 'stop' }, 'stopped')) as
+      | { summary?: RecordSummary; errors?: number; firstError?: string; maxRssKiB?: number }
+      | undefined;
     recorder = undefined;
     await stopChild(passthrough, { type: 'stop' }, 'stopped');
     passthrough = undefined;
@@ -541,6 +546,10 @@ async function bench(options: Options, log: (line: string) => void): Promise<Rep
       unloaded,
       filesystem,
       recorder: { exchangesSent, files, errors: stopped?.errors ?? 0, firstError: stopped?.firstError, maxDrainMs, summary: stopped?.summary },
+      memory: {
+        recorderPeakMiB: stopped?.maxRssKiB !== undefined ? stopped.maxRssKiB / 1024 : undefined,
+        upstreamPeakMiB: upstreamPeak !== undefined ? upstreamPeak / 1024 : undefined,
+      },
       rounds: runs.map((r) => ({ round: r.round, mode: r.mode, rps: r.result.rps, p50: r.result.latency.p50, p99: r.result.latency.p99, errors: r.result.errors, drainMs: r.drainMs })),
       rateRounds: rateRuns.map((r) => ({
         round: r.round,
@@ -665,6 +674,13 @@ function table(report: Report): string {
       `${rec.summary !== undefined ? ` (summary: ${fmtInt(rec.summary.count)} exchanges, ${fmtInt(rec.summary.redactions.total)} redactions, ${rec.summary.failedWrites} failed writes)` : ''}, ${rec.errors} errors` +
       `${rec.firstError !== undefined ? ` (first: ${rec.firstError})` : ''}; longest write-behind drain after a run ${fmtMs(rec.maxDrainMs)}`,
   );
+  const mem = report.memory;
+  if (mem.recorderPeakMiB !== undefined) {
+    lines.push(
+      `memory: recorder peak RSS ${mem.recorderPeakMiB.toFixed(0)} MiB` +
+        `${mem.upstreamPeakMiB !== undefined ? ` (plain Node upstream: ${mem.upstreamPeakMiB.toFixed(0)} MiB)` : ''}`,
+    );
+  }
   return lines.join('\n');
 }
 

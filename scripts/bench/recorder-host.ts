@@ -70,7 +70,8 @@ process.on('message', (message: { type?: string }) => {
       process.send?.({ type: 'settled', summary, errors, firstError });
     } else if (message.type === 'stop') {
       const summary = await hosted.close();
-      process.send?.({ type: 'stopped', summary, errors, firstError }, () => process.exit(0));
+      // Peak resident memory over the whole run (KiB on Linux): the recorder's memory cost.
+      process.send?.({ type: 'stopped', summary, errors, firstError, maxRssKiB: process.resourceUsage().maxRSS }, () => process.exit(0));
     }
   })().catch((error: unknown) => {
     process.stderr.write(`recorder-host: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -71,7 +71,7 @@ if (process.send !== undefined && process.argv[1] !== undefined && fileURLToPath
   const bodyBytes = Number(process.env.SEAM_BENCH_BODY_BYTES ?? 5 * 1024);
   const { server, port, bodyLength } = await startUpstream(0, bodyBytes);
   process.on('message', (message: { type?: string }) => {
-    if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
+    if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage(), maxRssKiB: process.resourceUsage().maxRSS });
     if (message.type === 'stop') {
       server.closeAllConnections();
       server.close(() => process.exit(0));
