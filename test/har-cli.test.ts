@@ -372,6 +372,15 @@ describe.concurrent('seam import har / export har', () => {
     expect(stored.redactions.map((r) => r.at)).toContain('/response/headers/set-cookie');
   });
 
+  it('-o naming a folder exits 2 naming it, not an internal error', async () => {
+    const recordings = join(work, 'to-folder');
+    expect((await seam(['import', 'har', join(archives, 'response-text.har'), '--partner', 'acme', '--recordings', recordings], work)).code).toBe(0);
+    const result = await seam(['export', 'har', '--partner', 'acme', '--recordings', recordings, '-o', work], work);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`seam: ${work}: cannot write: EISDIR`);
+    expect(result.stderr).not.toContain('internal error');
+  });
+
   it('refuses a partner name that is not a safe folder name (exit 2)', async () => {
     const result = await seam(['export', 'har', '--partner', '../etc', '--recordings', join(work, 'x')], work);
     expect(result.code).toBe(2);

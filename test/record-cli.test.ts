@@ -27,12 +27,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // a failed assertion must not leave a recorder running
+  for (const child of children) child.kill('SIGKILL');
   await upstream.close();
   await rm(root, { recursive: true, force: true });
 });
 
+const children = new Set<ChildProcessWithoutNullStreams>();
+
 function seam(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['bin/seam.js', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const child = spawn(process.execPath, ['bin/seam.js', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
 }
 
 function finished(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -71,10 +78,22 @@ describe('seam record: usage errors exit 2 with a message', () => {
     [['record', 'Acme/../x', '--target', 'http://127.0.0.1:1'], /partner name "Acme\/..\/x" is not allowed/],
     [['record', 'acme', '--target', 'http://127.0.0.1:1', '--session', '../up'], /session name "..\/up" is not allowed/],
     [['record', 'acme', '--target', 'http://127.0.0.1:1', '--port', 'x'], /port "x" is not a number/],
+    // a query or fragment on the target would be silently dropped from every forwarded request
+    [['record', 'acme', '--target', 'http://127.0.0.1:1/v1?api_key=k'], /--target must not carry a query/],
+    [['record', 'acme', '--inbound', '--forward', 'http://127.0.0.1:1/hooks#x'], /--forward must not carry a query or a fragment/],
   ])('%j', async (args, message) => {
     const { code, stderr, stdout } = await finished(seam(args));
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('seam record: a port already in use', () => {
+  it('exits 2 and names the port and the way out', async () => {
+    const { code, stderr, stdout } = await finished(seam(['record', 'acme', '--target', upstream.url, '--port', String(upstream.port), '--recordings', root]));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`seam: cannot listen on 127.0.0.1:${upstream.port}: the port is already in use (EADDRINUSE); choose another --port, or --port 0 for any free one`);
     expect(stdout).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 // The redaction corpus through the real thing: `seam record` (the CLI, as a child process) in front
 // of a real upstream on 127.0.0.1, every corpus request sent through it, every corpus response
 // served back. The client gets the unredacted bytes; the disk gets none of the 40+ seeded values.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ const SKIP = new Set(['host', 'content-length', 'content-encoding', 'transfer-en
 
 let tmp: string;
 let upstream: Upstream;
+let recorderProcess: ChildProcess | undefined;
 const served: string[] = []; // sha256 of each response body as the upstream sent it
 const received: string[] = []; // … and as the client got it through the proxy
 
@@ -55,6 +56,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // a failed assertion must not leave the recorder running
+  if (recorderProcess && recorderProcess.exitCode === null && recorderProcess.signalCode === null) recorderProcess.kill('SIGKILL');
   await upstream?.close();
   await rm(tmp, { recursive: true, force: true });
 });
@@ -66,6 +69,7 @@ describe('seam record with the secret corpus', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
+    recorderProcess = child;
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -3,6 +3,7 @@
 // decoded, typed copy.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,10 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
       return;
     case '/hang':
       return; // never answers
+    case '/early':
+      // answers before reading the request body (as a 413 or 401 often does)
+      res.writeHead(413, { 'content-type': 'text/plain', 'content-length': '7' });
+      return void res.end('too big');
     default:
       res.writeHead(404, { 'content-type': 'application/json' });
       return void res.end('{"error":"not found"}');
@@ -509,6 +514,27 @@ describe('recording proxy: a client that goes away', () => {
       await h.recorder.close();
     }
   });
+
+  it('after an early answer, a client that hangs up mid-body still gets its exchange written', async () => {
+    const h = await recorderFor();
+    try {
+      const socket = net.connect(h.recorder.port, '127.0.0.1');
+      let got = '';
+      socket.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (got.endsWith('too big')) socket.destroy(); // the client gives up on the rest of its body
+      });
+      socket.write('POST /early HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhalf a body');
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(got).toMatch(/^HTTP\/1\.1 413 /);
+      await h.recorder.settled();
+      const stored = await readExchangeFile(h.events.at(-1)!.file);
+      expect(ok(stored).status).toBe(413);
+      expect(stored.request.body).toEqual({ text: 'half a body' });
+    } finally {
+      await h.recorder.close();
+    }
+  }, 5000);
 });
 
 describe('recording proxy: writing', () => {

@@ -1,6 +1,6 @@
 // `seam scan` through the real CLI: what it reports, how it prints, what it skips, exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,13 @@ describe('seam scan', () => {
     const r = seam(['scan', 'nope'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope: no such file or folder');
+  });
+
+  it('a path that cannot be read (a symlink loop) is an input error naming it (exit 2), not a crash', async () => {
+    await symlink('loop', join(dir, 'loop'));
+    const r = seam(['scan', 'loop'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('seam: loop: cannot read: ELOOP');
   });
 
   it('reports file:pointer for JSON and file:line for text, sorted, exit 1 with a count', async () => {

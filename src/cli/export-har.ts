@@ -1,5 +1,6 @@
 // `seam export har --partner P [--session S] [-o FILE]`: recordings as one HAR 1.2 document,
 // entries in store order (sessions by name, files by sequence). Stdout unless -o is given.
+import { InputError } from '../errors.js';
 import { atomicWriteFile } from '../io/atomic-write.js';
 import { exchangesToHar, serializeHar } from '../exchange/har.js';
 import { checkName, readRecordings } from '../exchange/store.js';
@@ -22,7 +23,13 @@ export async function run(options: ExportHarOptions): Promise<void> {
   const text = serializeHar(har);
   const count = `${stored.length} entr${stored.length === 1 ? 'y' : 'ies'}`;
   if (options.output !== undefined) {
-    await atomicWriteFile(options.output, text);
+    try {
+      await atomicWriteFile(options.output, text);
+    } catch (error) {
+      // e.g. -o names a folder, or a place we may not write: the user's argument, not a crash
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new InputError(`cannot write: ${reason}`, { file: options.output });
+    }
     process.stderr.write(`wrote ${count} to ${options.output}\n`);
   } else {
     process.stdout.write(text);

@@ -53,6 +53,10 @@ function checkHttpUrl(flag: string, value: string): void {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} "${value}" must be an http:// or https:// URL`);
   if (url.username !== '' || url.password !== '') throw new UsageError(`${flag} must not carry credentials in the URL; send them as headers`);
+  // The proxy forwards the client's own query; one on the base URL would be silently dropped.
+  if (url.search !== '' || url.hash !== '') {
+    throw new UsageError(`${flag} must not carry a query or a fragment ("${value}"); give the base URL and let the client send the query`);
+  }
 }
 
 export async function run(partner: string, options: RecordOptions): Promise<void> {

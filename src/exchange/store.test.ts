@@ -110,6 +110,14 @@ describe('SessionWriter', () => {
     const { file } = await again.write(sample('GET', '/c'));
     expect(file.endsWith('0003-get-c.json')).toBe(true);
   });
+
+  it('a recordings root that is a file is an input error naming the folder, not a crash', async () => {
+    const notAFolder = join(root, 'recordings');
+    await writeFile(notAFolder, 'a file where the recordings root should be');
+    const opening = SessionWriter.open(notAFolder, 'stripe', 's3');
+    await expect(opening).rejects.toBeInstanceOf(InputError);
+    await expect(opening).rejects.toThrow(`${join(notAFolder, 'stripe', 's3')}: cannot use as a session folder: ENOTDIR`);
+  });
 });
 
 describe('reading', () => {

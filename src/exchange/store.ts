@@ -149,7 +149,12 @@ async function highestSeq(dir: string): Promise<number> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 0;
+    // a file in the way (e.g. --recordings names a file) or no permission: the user's setup, exit 2
+    if (code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') {
+      throw new InputError(`cannot use as a session folder: ${code}`, { file: dir }, { cause: error });
+    }
     throw error;
   }
   let max = 0;

@@ -144,9 +144,18 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const resTap = new BodyTap(maxBody);
     req.on('data', (chunk: Buffer) => reqTap.push(chunk));
     const requestRead = new Promise<void>((resolve) => {
-      if (req.readableEnded) resolve();
-      req.once('end', resolve);
-      req.once('close', resolve);
+      // Once the response is finished Node no longer aborts the request when the socket closes,
+      // so a client that hangs up mid-body after an early answer ends neither: watch the socket
+      // too (and let go of it after, as a keep-alive socket carries many requests).
+      const socket = req.socket;
+      const read = (): void => {
+        socket.off('close', read);
+        resolve();
+      };
+      if (req.readableEnded || socket.destroyed) return read();
+      req.once('end', read);
+      req.once('close', read);
+      socket.once('close', read);
     });
 
     return new Promise<void>((resolveExchange) => {
@@ -314,10 +323,13 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const onError = (error: NodeJS.ErrnoException): void => {
       agent.destroy();
       void thread.close();
+      const where = `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
       reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UsageError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.code}`)
-          : error,
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`${where}: the port is already in use (EADDRINUSE); choose another --port, or --port 0 for any free one`)
+          : error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+            ? new UsageError(`${where}: ${error.code}`)
+            : error,
       );
     };
     server.once('error', onError);
@@ -369,6 +381,7 @@ function parseTarget(value: string): URL {
     throw new UsageError(`target "${value}" is not a URL (expected e.g. https://api.example.com)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`target "${value}" must be an http or https URL`);
+  if (url.search !== '' || url.hash !== '') throw new UsageError(`target "${value}" must not carry a query or a fragment: the client's own query is forwarded`);
   return url;
 }
 

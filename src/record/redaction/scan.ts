@@ -77,12 +77,14 @@ class Scanner {
     try {
       info = await stat(path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(path, error);
       if (skipMissing) return;
       throw new InputError('no such file or folder', { file: path });
     }
     if (info.isDirectory()) {
-      const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const entries = (await readdir(path, { withFileTypes: true }).catch((error: unknown) => Promise.reject(unreadable(path, error)))).sort(
+        (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      );
       for (const entry of entries) {
         if (entry.name.startsWith('.') || SKIP_DIRS.has(entry.name) || entry.isSymbolicLink()) continue;
         if (entry.isDirectory() || entry.isFile()) await this.path(join(path, entry.name), false, false);
@@ -100,7 +102,7 @@ class Scanner {
   }
 
   private async file(file: string): Promise<void> {
-    const bytes = await readFile(file);
+    const bytes = await readFile(file).catch((error: unknown) => Promise.reject(unreadable(file, error)));
     if (bytes.subarray(0, 8192).includes(0) || !isUtf8(bytes)) return this.skip(file, 'binary');
     this.result.files++;
     const text = bytes.toString('utf8');
@@ -152,6 +154,13 @@ class Scanner {
       }
     }
   }
+}
+
+/** A file or folder we may not read (permissions, a symlink loop): exit 2 naming it, not a crash. */
+function unreadable(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  return new InputError(`cannot read: ${code}`, { file }, { cause: error });
 }
 
 function compareFindings(a: Finding, b: Finding): number {
