@@ -72,6 +72,17 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (options) => (await import('./export-har.js')).run(options));
 
+  const generateCmd = program.command('generate').description('Generate artefacts from recordings.');
+  generateCmd
+    .command('mocks')
+    .description('Write WireMock mappings for a partner from its recordings to mocks/<partner>/wiremock (loadable with --root-dir).')
+    .argument('<partner>', 'partner name')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--out <dir>', 'WireMock root dir to write (default: mocks/<partner>/wiremock)')
+    .option('--json', 'print the written files as JSON')
+    .action(async (partner: string, options) => (await import('./generate-mocks.js')).run(partner, options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }
