@@ -269,8 +269,15 @@ function compileReply(stub: Stub, reply: Reply, index: number, name: string, fil
 
 function compileResponse(stub: Stub, reply: ResponseReply, index: number, name: string, files: GeneratedFile[]): Record<string, unknown> {
   const out: Record<string, unknown> = { status: reply.status };
-  out.headers = responseHeaders(stub.id, reply.headers);
-  const contentType = headerValue(reply.headers, 'content-type');
+  const headers = responseHeaders(stub.id, reply.headers);
+  let contentType = headerValue(reply.headers, 'content-type');
+  // As the embedded and msw engines: a body without a content-type header gets its type's default.
+  if (contentType === undefined && (contentType = defaultContentType(reply.body)) !== undefined) {
+    delete headers[STUB_HEADER];
+    headers['content-type'] = contentType;
+    headers[STUB_HEADER] = stub.id;
+  }
+  out.headers = headers;
   const echo = reply.echo !== undefined && reply.echo.length > 0 && reply.body !== undefined && 'json' in reply.body ? reply.echo : undefined;
   const body = echo !== undefined ? { json: withEchoTemplates((reply.body as { json: unknown }).json, echo) } : reply.body;
   Object.assign(out, compileBody(body, contentType, `${name}.${index}`, files));
@@ -290,6 +297,15 @@ function responseHeaders(stubId: string, headers: MultiMap | undefined): Record<
   }
   out[STUB_HEADER] = stubId;
   return out;
+}
+
+function defaultContentType(body: Body | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  if ('json' in body) return 'application/json';
+  if ('form' in body) return 'application/x-www-form-urlencoded';
+  if ('text' in body) return 'text/plain';
+  if ('base64' in body) return body.contentType;
+  return body.omitted.contentType;
 }
 
 function headerValue(headers: MultiMap | undefined, name: string): string | undefined {

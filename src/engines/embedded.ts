@@ -1,0 +1,329 @@
+// The embedded engine: a Node `http` server in the harness process serving Stubs, with faults as
+// socket tricks and a bounded journal. The default engine, so the hot path is kept lean: stubs and
+// replies are compiled once (header arrays and body bytes precomputed), a request without a body
+// is answered synchronously, and per-request work is parse → match → journal → write.
+//
+// Decisions worth knowing:
+// - A miss answers 404 `{ error: 'no stub matched', request: { method, path }, near }` with
+//   `x-seam-stub: MISS`, so every reply names what produced it.
+// - Stub headers `content-length`, `transfer-encoding`, `connection`, `keep-alive` are ignored (the
+//   engine frames the body itself). Bodies are stored decoded, so a `content-encoding` of gzip,
+//   deflate or br is honoured by encoding the body; any other encoding header is dropped.
+// - Faults write raw bytes on the socket: `malformed-chunk` sends a 200 head with
+//   `transfer-encoding: chunked`, then 10 ms later a chunk whose size is not hex; `truncated` sends a 200 head
+//   with `content-length: 1024` and 20 bytes of JSON; both then close. `hang` answers never; the
+//   socket is closed by the client or by `close()`.
+// - Admin requests (`/__seam/…`) can be handed to `admin`; they are not journaled.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { addValue, bodyBytes, parseForm, typeBody } from '../exchange/body.js';
+import type { Body, MultiMap } from '../exchange/types.js';
+import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
+import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
+import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
+import type { Engine } from './engine.js';
+import { Journal, type JournalStats } from './journal.js';
+
+export interface EmbeddedOptions {
+  stubs: Stub[];
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Entries kept in the journal's ring (counters are never capped). Default 10,000. */
+  journalLimit?: number;
+  /** Called once per journaled request, when its reply is chosen (before any delay). */
+  onEntry?: (entry: JournalEntry) => void;
+  /** Handles requests under `/__seam/` (the admin API of `seam mock`); not journaled. */
+  admin?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}
+
+export interface EmbeddedEngine extends Engine {
+  readonly name: 'embedded';
+  readonly port: number;
+  /** ms from `startEmbedded` to listening. */
+  readonly startupMs: number;
+  /** Counters that keep counting past the journal's limit. */
+  stats(): JournalStats;
+}
+
+export const MISS_HEADER_VALUE = 'MISS';
+export const ADMIN_PREFIX = '/__seam/';
+/** Request bodies above this are journaled as `omitted` (size and digest) to keep entries small. */
+const JOURNAL_BODY_CAP = 64 * 1024;
+const TRUNCATED_BODY = Buffer.from('{"truncated":"this b'); // 20 bytes
+const TRUNCATED_LENGTH = 1024;
+const MALFORMED_CHUNK_GAP_MS = 10;
+const DROPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+type CompiledReply =
+  | {
+      kind: 'response';
+      status: number;
+      /** Flat [name, value, …] with content-type and x-seam-stub; content-length too when `bytes` is set. */
+      headers: string[];
+      /** Precomputed when there is no echo. */
+      bytes: Buffer | undefined;
+      /** With echo: the JSON to echo into and how to encode it. */
+      json: unknown;
+      echo: CompiledEcho[] | undefined;
+      encoding: string | undefined;
+      delayMs: number;
+    }
+  | { kind: 'fault'; fault: FaultKind; delayMs: number; stubId: string };
+
+interface Compiled {
+  stubs: CompiledStubs;
+  replies: Map<string, CompiledReply[]>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedEngine> {
+  const started = performance.now();
+  let compiled = compile(options.stubs);
+  const journal = new Journal(options.journalLimit, started);
+  const counters = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  const { onEntry, admin } = options;
+  let closing: Promise<void> | undefined;
+
+  const server = http.createServer((req, res) => {
+    const at = journal.now();
+    if (admin !== undefined && req.url!.startsWith(ADMIN_PREFIX)) return admin(req, res);
+    const h = req.headers;
+    if (h['transfer-encoding'] === undefined && (h['content-length'] === undefined || h['content-length'] === '0')) {
+      handle(req, res, at, undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(req, res, at, Buffer.concat(chunks)));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, at: number, raw: Buffer | undefined): void {
+    const url = originForm(req.url!);
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query: MultiMap = q === -1 ? {} : parseForm(url.slice(q + 1));
+    const headers = headerMap(req.rawHeaders);
+    const method = req.method!;
+    let body: Body | undefined;
+    let journalBody: Body | undefined;
+    if (raw !== undefined && raw.length > 0) {
+      const contentType = first(headers['content-type']);
+      body = typeBody(raw, contentType);
+      journalBody = raw.length > JOURNAL_BODY_CAP ? typeBody(raw, contentType, { maxBytes: JOURNAL_BODY_CAP }) : body;
+    }
+    const current = compiled;
+    const result = matchStub(current.stubs, { method, path, query, headers, body });
+    if ('miss' in result) {
+      const entry = journal.record({ seq: 0, at, method, path, query, headers, body: journalBody, stubId: null, outcome: { miss: true, status: 404 } });
+      onEntry?.(entry);
+      const payload = Buffer.from(JSON.stringify({ error: 'no stub matched', request: { method, path }, near: result.near }));
+      res.writeHead(404, ['content-type', 'application/json', STUB_HEADER, MISS_HEADER_VALUE, 'content-length', String(payload.length)]);
+      res.end(payload);
+      return;
+    }
+    const stubId = result.stub.id;
+    const replies = current.replies.get(stubId)!;
+    const count = counters.get(stubId) ?? 0;
+    counters.set(stubId, count + 1);
+    const replyIndex = Math.min(count, replies.length - 1);
+    const reply = replies[replyIndex]!;
+    const entry = journal.record({
+      seq: 0,
+      at,
+      method,
+      path,
+      query,
+      headers,
+      body: journalBody,
+      stubId,
+      replyIndex,
+      outcome: reply.kind === 'fault' ? { fault: reply.fault } : { status: reply.status },
+    });
+    onEntry?.(entry);
+    const serve = () => (reply.kind === 'fault' ? fault(reply, req.socket, later) : respond(reply, res, { params: result.params, query, headers, body }));
+    if (reply.delayMs > 0) later(serve, reply.delayMs);
+    else serve();
+  }
+
+  /** A timer that close() cancels. */
+  function later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const startupMs = Math.round((performance.now() - started) * 100) / 100;
+
+  return {
+    name: 'embedded',
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    startupMs,
+    journal: async () => journal.entries(),
+    resetJournal: async () => journal.reset(),
+    stats: () => journal.stats(),
+    setStubs: async (stubs) => {
+      compiled = compile(stubs); // throws before swapping, so a bad set leaves the old one serving
+    },
+    reset: async () => counters.clear(),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        // Hung and delayed requests hold their sockets open; close must not wait for them.
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function respond(reply: Extract<CompiledReply, { kind: 'response' }>, res: http.ServerResponse, request: Parameters<typeof applyEcho>[2]): void {
+  if (res.destroyed) return;
+  if (reply.bytes !== undefined) {
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.bytes);
+    return;
+  }
+  const bytes = encode(Buffer.from(JSON.stringify(applyEcho(reply.json, reply.echo!, request))), reply.encoding);
+  res.writeHead(reply.status, [...reply.headers, 'content-length', String(bytes.length)]);
+  res.end(bytes);
+}
+
+function fault(reply: Extract<CompiledReply, { kind: 'fault' }>, socket: Socket, later: (fn: () => void, ms: number) => void): void {
+  if (socket.destroyed) return;
+  switch (reply.fault) {
+    case 'reset':
+      socket.resetAndDestroy();
+      return;
+    case 'empty':
+      socket.end(() => socket.destroy());
+      return;
+    case 'malformed-chunk':
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n${STUB_HEADER}: ${reply.stubId}\r\n\r\n`);
+      // The bad chunk goes a moment after the head, so every client sees the 200 first and then
+      // fails reading the body (in one packet, some clients fail the whole request instead).
+      later(() => {
+        if (!socket.destroyed) socket.end('ZZ\r\n{"not":"a chunk"}\r\n', () => socket.destroy());
+      }, MALFORMED_CHUNK_GAP_MS);
+      return;
+    case 'truncated':
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${TRUNCATED_LENGTH}\r\n${STUB_HEADER}: ${reply.stubId}\r\n\r\n`);
+      socket.end(TRUNCATED_BODY, () => socket.destroy());
+      return;
+    case 'hang':
+      return; // never answer
+  }
+}
+
+function compile(stubs: Stub[]): Compiled {
+  const matcher = compileStubs(stubs);
+  const replies = new Map<string, CompiledReply[]>();
+  stubs.forEach((stub, s) =>
+    replies.set(
+      stub.id,
+      stub.replies.map((reply, r): CompiledReply => {
+        const delayMs = reply.delayMs ?? 0;
+        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs, stubId: stub.id };
+        const headers: string[] = [];
+        let hasContentType = false;
+        let encoding: string | undefined;
+        for (const [rawName, value] of Object.entries(reply.headers ?? {})) {
+          const name = rawName.toLowerCase();
+          if (DROPPED_HEADERS.has(name) || name === STUB_HEADER) continue;
+          if (name === 'content-encoding') {
+            encoding = ENCODERS[first(value)!.trim().toLowerCase()] === undefined ? undefined : first(value)!.trim().toLowerCase();
+            if (encoding === undefined) continue;
+          }
+          if (name === 'content-type') hasContentType = true;
+          for (const v of Array.isArray(value) ? value : [value]) headers.push(name, v);
+        }
+        const contentType = defaultContentType(reply.body);
+        if (!hasContentType && contentType !== undefined) headers.push('content-type', contentType);
+        headers.push(STUB_HEADER, stub.id);
+        const echo = reply.echo !== undefined && reply.echo.length > 0 ? compileEcho(reply.echo, { pointer: `/${s}/replies/${r}/echo` }) : undefined;
+        const json = reply.body !== undefined && 'json' in reply.body ? reply.body.json : undefined;
+        // Echo writes into a JSON body; with no body at all it builds one.
+        const echoes = echo !== undefined && (reply.body === undefined || json !== undefined);
+        if (echoes && reply.body === undefined && !hasContentType) headers.splice(headers.length - 2, 0, 'content-type', 'application/json');
+        const bytes = echoes ? undefined : encode(bodyBytes(reply.body), encoding);
+        if (bytes !== undefined) headers.push('content-length', String(bytes.length));
+        return {
+          kind: 'response',
+          status: reply.status,
+          headers,
+          bytes,
+          json: echoes ? (json ?? {}) : undefined,
+          echo: echoes ? echo : undefined,
+          encoding,
+          delayMs,
+        };
+      }),
+    ),
+  );
+  return { stubs: matcher, replies };
+}
+
+const ENCODERS: Record<string, ((b: Buffer) => Buffer) | undefined> = {
+  gzip: gzipSync,
+  'x-gzip': gzipSync,
+  deflate: deflateSync,
+  br: brotliCompressSync,
+  identity: (b) => b,
+};
+
+function encode(bytes: Buffer, encoding: string | undefined): Buffer {
+  return encoding === undefined ? bytes : ENCODERS[encoding]!(bytes);
+}
+
+function defaultContentType(body: Body | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  if ('json' in body) return 'application/json';
+  if ('form' in body) return 'application/x-www-form-urlencoded';
+  if ('text' in body) return 'text/plain';
+  if ('base64' in body) return body.contentType;
+  return body.omitted.contentType;
+}
+
+/** `/path?query` from a request target, also in absolute form (a client using the mock as its proxy). */
+function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return target;
+  }
+}
+
+function headerMap(raw: string[]): MultiMap {
+  const out: MultiMap = {};
+  for (let i = 0; i < raw.length; i += 2) addValue(out, raw[i]!.toLowerCase(), raw[i + 1]!);
+  return out;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
