@@ -83,6 +83,19 @@ export function buildProgram(): Command {
     .option('--json', 'print the written files as JSON')
     .action(async (partner: string, options) => (await import('./generate-mocks.js')).run(partner, options));
 
+  program
+    .command('mock')
+    .description('Serve a local mock of a partner from its recordings (or its spec), with a request log, live reload and an admin API under /__seam/.')
+    .argument('<partner>', 'partner name (folder under recordings/, spec at contracts/<partner>/openapi.json|yaml)')
+    .addOption(new Option('--engine <name>', 'engine to serve with').choices(['embedded', 'wiremock', 'prism']).default('embedded'))
+    .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(0).argParser(parsePort))
+    .addOption(new Option('--from <source>', 'build stubs from recordings or from the spec (default: recordings; spec with --engine prism)').choices(['recordings', 'spec']))
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--spec <file>', 'the OpenAPI spec (default: contracts/<partner>/openapi.json|yaml when it exists)')
+    .option('--json', 'log JSON lines (listening, request, reloaded, stopped) instead of text')
+    .action(async (partner: string, options) => (await import('./mock.js')).run(partner, options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }
