@@ -14,8 +14,11 @@
 // - `pattern`: a small generator covers literals, classes, `\d\w\s`, groups, alternation and
 //   quantifiers; its result is checked with the RegExp and a few fallbacks are tried, so a pattern
 //   it cannot satisfy yields a plain string (and an invalid sample — `unsatisfied` reports it).
+import { InputError } from '../errors.js';
 import type { LoadedSpec, Location } from '../spec/index.js';
-import { deref, isRef } from '../spec/index.js';
+import { isRef } from '../spec/index.js';
+import { parseRef } from '../spec/load.js';
+import { appendPointer, getAt } from '../spec/pointer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -36,9 +39,18 @@ export interface SampleOptions {
   refSiblings?: boolean;
 }
 
-/** A resolver over a loaded spec's documents; `refSiblings` follows the spec's version. */
+/**
+ * A resolver over a loaded spec's documents. One hop at a time (unlike `deref`), so a 3.1 `$ref`
+ * whose target is itself a `$ref` with sibling keywords keeps those siblings.
+ */
 export function specResolver(spec: LoadedSpec): ResolveRef {
-  return (ref, at) => deref(spec, ref, at ?? { file: spec.file, pointer: '' });
+  return (ref, at) => {
+    const where = at ?? { file: spec.file, pointer: '' };
+    const target = parseRef(ref.$ref, where);
+    const found = getAt(spec.documents.get(target.file), target.tokens);
+    if (!found.found) throw new InputError(`$ref ${JSON.stringify(ref.$ref)} points at nothing`, where);
+    return { value: found.value, at: { file: target.file, pointer: appendPointer('', ...target.tokens) } };
+  };
 }
 
 /** `sampleFor` with the resolver and ref-sibling rule of `spec`. */
@@ -203,7 +215,7 @@ class Sampler {
       case 'null':
         return null;
       case 'boolean':
-        return true;
+        return false;
       case 'integer':
         return numberFor(schema, true);
       case 'number':
@@ -304,7 +316,7 @@ class Sampler {
       const items = asObj(this.flat(schema.items, at).schema);
       if (Array.isArray(items.enum) && items.enum.length >= out.length) out.splice(0, out.length, ...items.enum.slice(0, out.length));
     }
-    return out.length >= min || n === 0 ? out : out;
+    return out;
   }
 
   private object(schema: Obj, at: Location | undefined, depth: number): Obj {
@@ -404,8 +416,6 @@ function given(schema: Obj): unknown[] {
   return out;
 }
 
-const TYPE_ORDER = ['object', 'array', 'string', 'integer', 'number', 'boolean', 'null'];
-
 /** The type to generate: the first non-null one declared, else one implied by the keywords. */
 function pickType(schema: Obj): string | undefined {
   if (typeof schema.type === 'string') return schema.type;
@@ -419,7 +429,6 @@ function pickType(schema: Obj): string | undefined {
   if (typeof schema.minimum === 'number' || typeof schema.maximum === 'number') return 'number';
   return undefined;
 }
-void TYPE_ORDER;
 
 function typeMatches(value: unknown, type: unknown): boolean {
   switch (type) {
