@@ -94,7 +94,32 @@ async function main(): Promise<number> {
     const entries = (JSON.parse(har.stdout) as { log: { entries: unknown[] } }).log.entries.length;
     process.stdout.write(`HAR 1.2 with ${entries} entries\n`);
     if (har.code !== 0 || entries !== 3) return 1;
-    process.stdout.write('\nself-check passed: recorded, redacted, scanned clean, exported.\n');
+
+    step('seam mock demo (embedded engine, from the recordings just made)');
+    const mock = spawn(process.execPath, [seamBin, 'mock', 'demo', '--recordings', root, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const mockPort = await new Promise<number>((resolvePromise, reject) => {
+      let seen = '';
+      mock.stdout.on('data', (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        seen += chunk.toString();
+        const m = /"event":"listening","url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
+        if (m) resolvePromise(Number(m[1]));
+      });
+      mock.on('exit', (code) => reject(new Error(`seam mock exited early (${code})`)));
+    });
+    // The same calls, answered by the mock as the partner answered them.
+    const replayed = [
+      await call(mockPort, 'GET', '/v1/customers?limit=3&api_key=sk_test_REDACTED_1', {}),
+      await call(mockPort, 'POST', '/v1/customers', { 'content-type': 'application/x-www-form-urlencoded' }, 'email=redacted-1%40example.invalid&password=REDACTED_2'),
+      await call(mockPort, 'GET', '/v1/nowhere', {}),
+    ];
+    const mockExited = new Promise<number>((r) => mock.on('exit', (code) => r(code ?? 1)));
+    mock.kill('SIGINT');
+    if ((await mockExited) !== 0 || replayed.join(',') !== '200,200,404') {
+      process.stdout.write(`mock answered ${replayed.join(',')}, the partner 200,200,404\n`);
+      return 1;
+    }
+    process.stdout.write('\nself-check passed: recorded, redacted, scanned clean, exported, mocked.\n');
     return 0;
   } finally {
     partner.close();
