@@ -17,6 +17,11 @@ const stubs: Stub[] = [
     request: { method: 'GET', path: '/v1/customers/{customer}' },
     replies: [{ status: 200, headers: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }, body: { json: { id: 'cus_1', object: 'customer' } } }],
   },
+  {
+    id: 'list-events',
+    request: { method: 'GET', path: '/v1/events', query: { cursor: { present: true }, debug: { present: false } } },
+    replies: [{ status: 200, body: { json: { data: [] } } }],
+  },
   { id: 'search-customers', request: { method: 'GET', path: '/v1/customers/search' }, replies: [{ status: 200, headers: { 'content-type': 'text/plain' }, body: { text: 'search results' } }] },
   {
     id: 'list-paged',
@@ -100,6 +105,13 @@ describe('wiremock engine serving generated mappings', () => {
     expect((await get('/v1/charges?limit=10&starting_after=ch_42')).status).toBe(200);
     expect((await get('/v1/charges?limit=10&starting_after=cus_42')).status).toBe(404);
     expect((await get('/v1/charges?limit=11&starting_after=ch_42')).status).toBe(404);
+  });
+
+  it('matches a query parameter by presence and by absence', async () => {
+    expect((await get('/v1/events?cursor=evt_9')).status).toBe(200);
+    expect((await get('/v1/events?cursor=')).status).toBe(200);
+    expect((await get('/v1/events')).status).toBe(404);
+    expect((await get('/v1/events?cursor=evt_9&debug=1')).status).toBe(404);
   });
 
   it('serves __files bodies byte for byte', async () => {

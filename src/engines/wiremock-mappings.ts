@@ -226,7 +226,9 @@ function valueMatchers(matchers: Record<string, ValueMatcher>, lowerCase: boolea
 function valueMatcher(m: ValueMatcher): Record<string, unknown> {
   if ('equals' in m) return { equalTo: m.equals };
   if ('matches' in m) return { matches: m.matches };
-  return { absent: !m.present };
+  // WireMock 3 treats `absent: false` as "no constraint"-ish and then fails to match a present
+  // parameter; "present" is spelled as a match-anything pattern instead.
+  return m.present ? { matches: '(?s).*' } : { absent: true };
 }
 
 function bodyMatcher(body: BodyMatcher): Record<string, unknown> {
