@@ -13,6 +13,8 @@ import { bodyBytes } from '../src/exchange/body.js';
 import { readRecordings } from '../src/exchange/store.js';
 import { isFailure, type Exchange } from '../src/exchange/types.js';
 import { startWireMockProcess, type WireMockProcess } from '../src/engines/wiremock-process.js';
+import { startEmbedded } from '../src/engines/embedded.js';
+import { stubsFromExchanges } from '../src/stubs/from-exchanges.js';
 import { rawRequest, startUpstream, type Upstream } from './support/upstream.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,7 +124,31 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-describe('recordings → seam generate mocks → stock WireMock', () => {
+/** Replays every recorded request against `base`, in recorded order; returns what differed. */
+async function replay(base: string, exchanges: Exchange[]): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (const e of exchanges) {
+    if (isFailure(e.response)) continue;
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(e.request.query)) for (const one of Array.isArray(v) ? v : [v]) q.append(k, one);
+    const search = q.toString();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(e.request.headers)) if (!['host', 'content-length', 'connection', 'accept-encoding'].includes(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const body = bodyBytes(e.request.body);
+    const r = await rawRequest(`${base}${e.request.path}${search ? `?${search}` : ''}`, {
+      method: e.request.method,
+      headers,
+      ...(body.length > 0 ? { body } : {}),
+    });
+    const want = e.response;
+    const got = { status: r.status, contentType: headerValue(r.headers, 'content-type'), body: r.body.toString('base64'), stub: Boolean(r.headers['x-seam-stub']) };
+    const expected = { status: want.status, contentType: headerValue(want.headers, 'content-type'), body: bodyBytes(want.body).toString('base64'), stub: true };
+    if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push(`${e.id}: got ${JSON.stringify(got)}, recorded ${JSON.stringify(expected)}`);
+  }
+  return mismatches;
+}
+
+describe('recordings → seam generate mocks → stock WireMock, and the embedded engine', () => {
   it('every recorded request gets its recorded response', async () => {
     const recordings = join(tmp, 'recordings');
     await record(recordings);
@@ -137,26 +163,14 @@ describe('recordings → seam generate mocks → stock WireMock', () => {
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(gen.stdout));
 
     wiremock = await startWireMockProcess({ rootDir: out });
-    const mismatches: string[] = [];
-    for (const e of exchanges) {
-      if (isFailure(e.response)) continue;
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(e.request.query)) for (const one of Array.isArray(v) ? v : [v]) q.append(k, one);
-      const search = q.toString();
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(e.request.headers)) if (!['host', 'content-length', 'connection', 'accept-encoding'].includes(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const body = bodyBytes(e.request.body);
-      const r = await rawRequest(`${wiremock.url}${e.request.path}${search ? `?${search}` : ''}`, {
-        method: e.request.method,
-        headers,
-        ...(body.length > 0 ? { body } : {}),
-      });
-      const want = e.response;
-      const got = { status: r.status, contentType: headerValue(r.headers, 'content-type'), body: r.body.toString('base64') };
-      const expected = { status: want.status, contentType: headerValue(want.headers, 'content-type'), body: bodyBytes(want.body).toString('base64') };
-      if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push(`${e.id}: got ${JSON.stringify(got)}, recorded ${JSON.stringify(expected)}`);
-      expect(r.headers['x-seam-stub'], e.id).toBeTruthy();
+    expect(await replay(wiremock.url, exchanges)).toEqual([]);
+
+    // the embedded engine, from the same recordings, answers the same
+    const embedded = await startEmbedded({ stubs: stubsFromExchanges(exchanges) });
+    try {
+      expect(await replay(embedded.url, exchanges)).toEqual([]);
+    } finally {
+      await embedded.close();
     }
-    expect(mismatches).toEqual([]);
   });
 });
