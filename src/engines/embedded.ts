@@ -23,7 +23,7 @@ import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
-import { Journal, type JournalStats } from './journal.js';
+import { headerMap, Journal, type JournalStats } from './journal.js';
 
 export interface EmbeddedOptions {
   stubs: Stub[];
@@ -54,6 +54,9 @@ const JOURNAL_BODY_CAP = 64 * 1024;
 const TRUNCATED_BODY = Buffer.from('{"truncated":"this b'); // 20 bytes
 const TRUNCATED_LENGTH = 1024;
 const MALFORMED_CHUNK_GAP_MS = 10;
+/** Stands in for a journal entry's headers until the journal builds them (`Journal.recordRaw`). */
+const PENDING_HEADERS: MultiMap = Object.freeze({}) as MultiMap;
+const MISS_OUTCOME: JournalEntry['outcome'] = { miss: true, status: 404 };
 const DROPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
 type CompiledReply =
@@ -69,8 +72,10 @@ type CompiledReply =
       echo: CompiledEcho[] | undefined;
       encoding: string | undefined;
       delayMs: number;
+      /** The journal entries' outcome, one object shared by every entry this reply answers. */
+      outcome: JournalEntry['outcome'];
     }
-  | { kind: 'fault'; fault: FaultKind; delayMs: number; stubId: string };
+  | { kind: 'fault'; fault: FaultKind; delayMs: number; stubId: string; outcome: JournalEntry['outcome'] };
 
 interface Compiled {
   stubs: CompiledStubs;
@@ -90,39 +95,40 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
   const server = http.createServer((req, res) => {
     const at = journal.now();
     if (admin !== undefined && req.url!.startsWith(ADMIN_PREFIX)) return admin(req, res);
-    const h = req.headers;
-    if (h['transfer-encoding'] === undefined && (h['content-length'] === undefined || h['content-length'] === '0')) {
+    // Read from rawHeaders: Node's `req.headers` object is never built.
+    if (!hasBody(req.rawHeaders)) {
       handle(req, res, at, undefined);
       return;
     }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(req, res, at, Buffer.concat(chunks)));
+    req.on('end', () => handle(req, res, at, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // Headers stay Node's rawHeaders unless something needs the map: matching reads them in place,
+  // and the journal builds its entry's map only when read (or at once for `onEntry`).
   function handle(req: http.IncomingMessage, res: http.ServerResponse, at: number, raw: Buffer | undefined): void {
     const url = originForm(req.url!);
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const query: MultiMap = q === -1 ? {} : parseForm(url.slice(q + 1));
-    const headers = headerMap(req.rawHeaders);
+    const query: MultiMap = q === -1 ? {} : parseQuery(url.slice(q + 1));
     const method = req.method!;
+    const rawHeaders = req.rawHeaders;
     let body: Body | undefined;
     let journalBody: Body | undefined;
     if (raw !== undefined && raw.length > 0) {
-      const contentType = first(headers['content-type']);
+      const contentType = rawHeader(rawHeaders, 'content-type');
       body = typeBody(raw, contentType);
       journalBody = raw.length > JOURNAL_BODY_CAP ? typeBody(raw, contentType, { maxBytes: JOURNAL_BODY_CAP }) : body;
     }
     const current = compiled;
-    const result = matchStub(current.stubs, { method, path, query, headers, body });
+    const result = matchStub(current.stubs, { method, path, query, rawHeaders, body });
     if ('miss' in result) {
-      const entry = journal.record({ seq: 0, at, method, path, query, headers, body: journalBody, stubId: null, outcome: { miss: true, status: 404 } });
-      onEntry?.(entry);
+      record({ seq: 0, at, method, path, query, headers: PENDING_HEADERS, body: journalBody, stubId: null, outcome: MISS_OUTCOME }, rawHeaders);
       const payload = Buffer.from(JSON.stringify({ error: 'no stub matched', request: { method, path }, near: result.near }));
       res.writeHead(404, ['content-type', 'application/json', STUB_HEADER, MISS_HEADER_VALUE, 'content-length', String(payload.length)]);
       res.end(payload);
@@ -134,22 +140,25 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
     counters.set(stubId, count + 1);
     const replyIndex = Math.min(count, replies.length - 1);
     const reply = replies[replyIndex]!;
-    const entry = journal.record({
-      seq: 0,
-      at,
-      method,
-      path,
-      query,
-      headers,
-      body: journalBody,
-      stubId,
-      replyIndex,
-      outcome: reply.kind === 'fault' ? { fault: reply.fault } : { status: reply.status },
-    });
-    onEntry?.(entry);
-    const serve = () => (reply.kind === 'fault' ? fault(reply, req.socket, later) : respond(reply, res, { params: result.params, query, headers, body }));
-    if (reply.delayMs > 0) later(serve, reply.delayMs);
-    else serve();
+    record({ seq: 0, at, method, path, query, headers: PENDING_HEADERS, body: journalBody, stubId, replyIndex, outcome: reply.outcome }, rawHeaders);
+    if (reply.delayMs > 0) later(() => serve(reply, req, res, result.params, query, body), reply.delayMs);
+    else serve(reply, req, res, result.params, query, body);
+  }
+
+  function record(entry: JournalEntry, rawHeaders: string[]): void {
+    journal.recordRaw(entry, rawHeaders);
+    if (onEntry === undefined) return;
+    journal.complete(entry, rawHeaders);
+    onEntry(entry);
+  }
+
+  function serve(reply: CompiledReply, req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>, query: MultiMap, body: Body | undefined): void {
+    if (reply.kind === 'fault') fault(reply, req.socket, later);
+    else if (reply.bytes !== undefined) {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.bytes);
+    } else respond(reply, res, { params, query, headers: headerMap(req.rawHeaders), body });
   }
 
   /** A timer that close() cancels. */
@@ -246,7 +255,7 @@ function compile(stubs: Stub[]): Compiled {
       stub.id,
       stub.replies.map((reply, r): CompiledReply => {
         const delayMs = reply.delayMs ?? 0;
-        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs, stubId: stub.id };
+        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs, stubId: stub.id, outcome: { fault: reply.fault } };
         const headers: string[] = [];
         let hasContentType = false;
         let encoding: string | undefined;
@@ -279,6 +288,7 @@ function compile(stubs: Stub[]): Compiled {
           echo: echoes ? echo : undefined,
           encoding,
           delayMs,
+          outcome: { status: reply.status },
         };
       }),
     ),
@@ -318,10 +328,41 @@ function originForm(target: string): string {
   }
 }
 
-function headerMap(raw: string[]): MultiMap {
+/** A query string as `parseForm` reads it; plain `a=b&c=d` (no `%` or `+`) without URLSearchParams. */
+function parseQuery(text: string): MultiMap {
+  if (text.includes('%') || text.includes('+')) return parseForm(text);
   const out: MultiMap = {};
-  for (let i = 0; i < raw.length; i += 2) addValue(out, raw[i]!.toLowerCase(), raw[i + 1]!);
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      if (eq === -1 || eq > end) addValue(out, text.slice(start, end), '');
+      else addValue(out, text.slice(start, eq), text.slice(eq + 1, end));
+    }
+    start = end + 1;
+  }
   return out;
+}
+
+/** Whether the request has a body to read: a transfer-encoding, or a content-length other than 0. */
+function hasBody(raw: string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && raw[i + 1] !== '0' && name.toLowerCase() === 'content-length') return true;
+  }
+  return false;
+}
+
+/** The first value of header `name` (lower-case) in rawHeaders. */
+function rawHeader(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === name.length && (n === name || n.toLowerCase() === name)) return raw[i + 1];
+  }
+  return undefined;
 }
 
 function first(value: string | string[] | undefined): string | undefined {
