@@ -219,7 +219,7 @@ function ask<T>(child: ChildProcess, message: { type: string } | undefined, repl
 
 async function startNodeHost(mode: 'ceiling' | 'embedded', probe: LoadRequest): Promise<Server> {
   const t0 = performance.now();
-  const child = fork(new URL('./mock-host.js', import.meta.url), [], { env: { ...process.env, SEAM_MOCK_KIND: mode }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./mock-host.js', import.meta.url), [], { env: { ...process.env, SEAM_MOCK_KIND: mode }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.env.SEAM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SEAM_BENCH_PROFILE}`] : [] });
   if (child.pid === undefined) throw new BenchError(`${mode}: fork failed`);
   const pid = child.pid;
   livePids.add(pid);
