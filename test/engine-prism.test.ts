@@ -298,3 +298,25 @@ describe('prism engine on the Twilio spec', () => {
     expect(processTree(engine.pid)).toEqual([]);
   });
 });
+
+describe('prism engine on the Box spec (a server base path)', () => {
+  const box = join(process.cwd(), '../shared/material/specs/box/openapi.2026-06-29.json');
+  let engine: PrismEngine;
+  beforeAll(async () => {
+    engine = await startPrism({ spec: box, mode: 'mock' });
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('answers the partner’s real URL, base path included (Prism alone matches only /files/…)', async () => {
+    const response = await fetch(`${engine.url}/2.0/files/12345`, { headers: { authorization: 'Bearer x' } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toHaveProperty('type', 'file');
+    // the journal keeps what the connector sent
+    const [entry] = await engine.journal();
+    expect(entry).toMatchObject({ method: 'GET', path: '/2.0/files/12345', outcome: { status: 200 } });
+    expect(entry!.stubId).toMatch(/^prism:/);
+  });
+});

@@ -92,7 +92,10 @@ export async function startPrism(options: PrismEngineOptions): Promise<PrismEngi
   // Prism and our own spec index (which names the operation in each journal entry) load in parallel.
   const [procResult, indexResult] = await Promise.allSettled([
     startPrismProcess({ args, startTimeoutMs: options.startTimeoutMs }),
-    loadSpec(spec).then((loaded) => indexOperations(operations(loaded))),
+    loadSpec(spec).then((loaded) => {
+      const ops = operations(loaded);
+      return { index: indexOperations(ops), basePaths: basePathsToStrip(ops) };
+    }),
   ]);
   if (procResult.status === 'rejected') throw procResult.reason;
   const proc = procResult.value;
@@ -100,7 +103,19 @@ export async function startPrism(options: PrismEngineOptions): Promise<PrismEngi
     await proc.stop(500);
     throw indexResult.reason;
   }
-  const index = indexResult.value;
+  const { index, basePaths } = indexResult.value;
+  // Prism mock matches the spec's paths without the servers' base path (`/files/1`, not Box's
+  // `/2.0/files/1`), while a connector calls the partner's real URLs: the front strips it.
+  const forwardPath = (url: string): string => {
+    if (options.mode !== 'mock') return url;
+    for (const base of basePaths) {
+      if (url.startsWith(base) && (url.length === base.length || url[base.length] === '/' || url[base.length] === '?')) {
+        const rest = url.slice(base.length);
+        return rest === '' || rest.startsWith('?') ? `/${rest}` : rest;
+      }
+    }
+    return url;
+  };
 
   const limit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
   const journal = new Journal(limit);
@@ -120,7 +135,7 @@ export async function startPrism(options: PrismEngineOptions): Promise<PrismEngi
       }
       if (bytes.length > 0 || req.headers['content-length'] !== undefined) headers.push('content-length', String(bytes.length));
       const upstream = http.request(
-        { host: '127.0.0.1', port: proc.port, method: req.method, path: req.url, headers, agent },
+        { host: '127.0.0.1', port: proc.port, method: req.method, path: forwardPath(req.url ?? '/'), headers, agent },
         (answer) => {
           const status = answer.statusCode ?? 502;
           const entry = record(req, bytes, at, status);
@@ -265,4 +280,11 @@ function toViolations(parsed: unknown): ViolationDetail[] {
     if (typeof v.code === 'string' || typeof v.code === 'number') out.code = v.code;
     return out;
   });
+}
+
+/** The non-empty base paths of the spec's servers, longest first. */
+function basePathsToStrip(ops: readonly { basePaths: string[] }[]): string[] {
+  const all = new Set<string>();
+  for (const op of ops) for (const base of op.basePaths) if (base !== '' && base !== '/') all.add(base.replace(/\/+$/, ''));
+  return [...all].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
