@@ -11,7 +11,7 @@
 // JVM's threads count too), startup (spawn → first successful response), RSS.
 // `--soak N`: N requests to embedded as fast as possible, RSS sampled every second.
 // Exit 0 whatever the figures; 1 when something broke (a server did not start, replies differ).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { startPrismProcess } from '../../src/engines/prism-process.js';
 import { writeWireMockMappings } from '../../src/engines/wiremock-mappings.js';
-import { startWireMockProcess, wiremockJarPath } from '../../src/engines/wiremock-process.js';
+import { startWireMockProcess } from '../../src/engines/wiremock-process.js';
 import type { JournalStats } from '../../src/engines/journal.js';
 import { pool, runLoad, summarize, type LatencySummary, type LoadRequest, type LoadResult } from './load.js';
 import { benchOpenApi, benchRequests, benchStubs, bodySizes, ROUTE_COUNT } from './mock-stubs.js';
@@ -257,58 +257,16 @@ async function startNodeHost(mode: 'ceiling' | 'embedded', probe: LoadRequest): 
   }
 }
 
-/**
- * WireMock on a stock JVM (`java -jar`, full tiered JIT), with the options startWireMockProcess
- * passes to WireMock itself: to show what Seam's quick-start JVM flags cost WireMock's throughput.
- */
-async function startStockWireMock(rootDir: string): Promise<{ pid: number; url: string; stop(graceMs?: number): Promise<void> }> {
-  const child = spawn('java', ['-jar', wiremockJarPath(), '--port', '0', '--bind-address', '127.0.0.1', '--disable-banner', '--disable-gzip', '--root-dir', rootDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new BenchError('cannot spawn java');
-  const pid = child.pid;
-  livePids.add(pid);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (graceMs = 3000): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-      const timer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
-      }, graceMs);
-      await exited;
-      clearTimeout(timer);
-    }
-    livePids.delete(pid);
+/** A started child server as a bench Server: startup to the first successful probe, stopped by PID. */
+async function asServer(mode: Mode, proc: { pid: number; url: string; stop(graceMs?: number): Promise<void> }, t0: number, probe: LoadRequest): Promise<Server> {
+  livePids.add(proc.pid);
+  const stop = async (graceMs: number): Promise<void> => {
+    await proc.stop(graceMs);
+    livePids.delete(proc.pid);
   };
-  let output = '';
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new BenchError(`stock WireMock did not print its port within 60 s:\n${output.slice(-2000)}`)), 60_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
-        const m = /^port:\s+(\d+)/m.exec(output);
-        if (m !== null) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new BenchError(`stock WireMock exited (${signal ?? code}):\n${output.slice(-2000)}`));
-      });
-    });
-    // Keep draining so the JVM never blocks on a full pipe.
-    child.stdout!.removeAllListeners('data');
-    child.stderr!.removeAllListeners('data');
-    child.stdout!.resume();
-    child.stderr!.resume();
-    return { pid, url: `http://127.0.0.1:${port}`, stop };
+    const t1 = await firstSuccess(proc.url, probe, 30_000);
+    return { mode, url: proc.url, pid: proc.pid, startupMs: t1 - t0, stop: () => stop(3000) };
   } catch (error) {
     await stop(500);
     throw error;
@@ -320,25 +278,9 @@ async function startWireMockServer(root: string, probe: LoadRequest, jvm: 'seam'
   await writeWireMockMappings(benchStubs(), rootDir);
   const t0 = performance.now();
   // No --max-request-journal-entries: WireMock's own default, a journal without a limit.
-  const proc = jvm === 'stock' ? await startStockWireMock(rootDir) : await startWireMockProcess({ rootDir, startTimeoutMs: 60_000 });
-  livePids.add(proc.pid);
-  try {
-    const t1 = await firstSuccess(proc.url, probe, 30_000);
-    return {
-      mode: 'wiremock',
-      url: proc.url,
-      pid: proc.pid,
-      startupMs: t1 - t0,
-      stop: async () => {
-        await proc.stop(3000);
-        livePids.delete(proc.pid);
-      },
-    };
-  } catch (error) {
-    await proc.stop(500);
-    livePids.delete(proc.pid);
-    throw error;
-  }
+  // `stock`: plain `java -jar` (full tiered JIT), to show what Seam's quick-start JVM flags cost.
+  const proc = await startWireMockProcess({ rootDir, startTimeoutMs: 60_000, ...(jvm === 'stock' ? { jvmArgs: [] } : {}) });
+  return asServer('wiremock', proc, t0, probe);
 }
 
 async function startPrismServer(root: string, probe: LoadRequest): Promise<Server> {
@@ -348,24 +290,7 @@ async function startPrismServer(root: string, probe: LoadRequest): Promise<Serve
   // Prism itself (startPrismProcess), not startPrism: that engine adds a journaling Node front
   // in the caller's process, which here is the load generator's.
   const proc = await startPrismProcess({ args: ['mock', spec], startTimeoutMs: 60_000 });
-  livePids.add(proc.pid);
-  try {
-    const t1 = await firstSuccess(proc.url, probe, 30_000);
-    return {
-      mode: 'prism',
-      url: proc.url,
-      pid: proc.pid,
-      startupMs: t1 - t0,
-      stop: async () => {
-        await proc.stop(3000);
-        livePids.delete(proc.pid);
-      },
-    };
-  } catch (error) {
-    await proc.stop(500);
-    livePids.delete(proc.pid);
-    throw error;
-  }
+  return asServer('prism', proc, t0, probe);
 }
 
 /** Every route (every id variant) answers 200 and the expected body: bytes, or parsed JSON for Prism (its own formatting). */

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { atomicCreateFile } from '../../src/io/atomic-write.js';
 import type { RecordSummary } from '../../src/record/proxy.js';
-import { pool, runLoad, SATURATED_BELOW, summarize, type LatencySummary, type LoadRequest, type LoadResult } from './load.js';
+import { pool, runLoad, summarize, type LatencySummary, type LoadRequest, type LoadResult } from './load.js';
 
 const TARGET_RATIO = 0.5;
 const TARGET_ADDED_MEDIAN_MS = 1;

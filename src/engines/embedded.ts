@@ -16,13 +16,13 @@
 // - Admin requests (`/__seam/…`) can be handed to `admin`; they are not journaled.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { addValue, bodyBytes, parseForm, typeBody } from '../exchange/body.js';
 import type { Body, MultiMap } from '../exchange/types.js';
 import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
+import { defaultContentType, DROPPED_HEADERS, encode, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { headerMap, Journal, type JournalStats } from './journal.js';
 
 export interface EmbeddedOptions {
@@ -50,14 +50,10 @@ export interface EmbeddedEngine extends Engine {
 export const MISS_HEADER_VALUE = 'MISS';
 export const ADMIN_PREFIX = '/__seam/';
 /** Request bodies above this are journaled as `omitted` (size and digest) to keep entries small. */
-const JOURNAL_BODY_CAP = 64 * 1024;
-const TRUNCATED_BODY = Buffer.from('{"truncated":"this b'); // 20 bytes
-const TRUNCATED_LENGTH = 1024;
 const MALFORMED_CHUNK_GAP_MS = 10;
 /** Stands in for a journal entry's headers until the journal builds them (`Journal.recordRaw`). */
 const PENDING_HEADERS: MultiMap = Object.freeze({}) as MultiMap;
 const MISS_OUTCOME: JournalEntry['outcome'] = { miss: true, status: 404 };
-const DROPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
 type CompiledReply =
   | {
@@ -129,7 +125,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
     const result = matchStub(current.stubs, { method, path, query, rawHeaders, body });
     if ('miss' in result) {
       record({ seq: 0, at, method, path, query, headers: PENDING_HEADERS, body: journalBody, stubId: null, outcome: MISS_OUTCOME }, rawHeaders);
-      const payload = Buffer.from(JSON.stringify({ error: 'no stub matched', request: { method, path }, near: result.near }));
+      const payload = missBody(method, path, result.near);
       res.writeHead(404, ['content-type', 'application/json', STUB_HEADER, MISS_HEADER_VALUE, 'content-length', String(payload.length)]);
       res.end(payload);
       return;
@@ -263,7 +259,7 @@ function compile(stubs: Stub[]): Compiled {
           const name = rawName.toLowerCase();
           if (DROPPED_HEADERS.has(name) || name === STUB_HEADER) continue;
           if (name === 'content-encoding') {
-            encoding = ENCODERS[first(value)!.trim().toLowerCase()] === undefined ? undefined : first(value)!.trim().toLowerCase();
+            encoding = supportedEncoding(value);
             if (encoding === undefined) continue;
           }
           if (name === 'content-type') hasContentType = true;
@@ -296,26 +292,6 @@ function compile(stubs: Stub[]): Compiled {
   return { stubs: matcher, replies };
 }
 
-const ENCODERS: Record<string, ((b: Buffer) => Buffer) | undefined> = {
-  gzip: gzipSync,
-  'x-gzip': gzipSync,
-  deflate: deflateSync,
-  br: brotliCompressSync,
-  identity: (b) => b,
-};
-
-function encode(bytes: Buffer, encoding: string | undefined): Buffer {
-  return encoding === undefined ? bytes : ENCODERS[encoding]!(bytes);
-}
-
-function defaultContentType(body: Body | undefined): string | undefined {
-  if (body === undefined) return undefined;
-  if ('json' in body) return 'application/json';
-  if ('form' in body) return 'application/x-www-form-urlencoded';
-  if ('text' in body) return 'text/plain';
-  if ('base64' in body) return body.contentType;
-  return body.omitted.contentType;
-}
 
 /** `/path?query` from a request target, also in absolute form (a client using the mock as its proxy). */
 function originForm(target: string): string {
@@ -363,8 +339,4 @@ function rawHeader(raw: string[], name: string): string | undefined {
     if (n.length === name.length && (n === name || n.toLowerCase() === name)) return raw[i + 1];
   }
   return undefined;
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

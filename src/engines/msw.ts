@@ -24,7 +24,6 @@
 // - Reply compilation mirrors embedded.ts (framing headers dropped, default content-type, gzip /
 //   deflate / br bodies encoded — msw's fetch interceptor decodes them as undici would).
 import http from 'node:http';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { http as mswHttp, HttpResponse, delay, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { UsageError } from '../errors.js';
@@ -34,15 +33,12 @@ import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
+import { defaultContentType, DROPPED_HEADERS, encode, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { Journal, type JournalStats } from './journal.js';
 
 export const DEFAULT_MSW_BASE_URL = 'http://partner.msw.invalid';
 /** As embedded.ts (not exported there): the miss reply's `x-seam-stub`. */
 const MISS_HEADER_VALUE = 'MISS';
-const JOURNAL_BODY_CAP = 64 * 1024;
-const TRUNCATED_BODY = Buffer.from('{"truncated":"this b');
-const TRUNCATED_LENGTH = 1024;
-const DROPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 export interface MswHandlerOptions {
@@ -113,7 +109,7 @@ export function createMswStubs(stubs: Stub[], options: MswHandlerOptions = {}): 
       if ('miss' in result) {
         const entry = journal.record({ seq: 0, at, method, path, query, headers, body: journalBody, stubId: null, outcome: { miss: true, status: 404 } });
         onEntry?.(entry);
-        const payload = Buffer.from(JSON.stringify({ error: 'no stub matched', request: { method, path }, near: result.near }));
+        const payload = missBody(method, path, result.near);
         return new HttpResponse(payload, {
           status: 404,
           statusText: http.STATUS_CODES[404],
@@ -221,7 +217,7 @@ function faultResponse(fault: Exclude<FaultKind, 'hang'>, stubId: string): Respo
   const cause = new Error(`seam msw: simulated ${fault} fault`);
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (truncated) controller.enqueue(new Uint8Array(TRUNCATED_BODY));
+      if (truncated) controller.enqueue(new TextEncoder().encode(TRUNCATED_BODY));
       controller.error(new TypeError('terminated', { cause }));
     },
   });
@@ -286,8 +282,7 @@ function compile(stubs: Stub[]): Compiled {
           const name = rawName.toLowerCase();
           if (DROPPED_HEADERS.has(name) || name === STUB_HEADER) continue;
           if (name === 'content-encoding') {
-            const wanted = first(value)!.trim().toLowerCase();
-            encoding = ENCODERS[wanted] === undefined ? undefined : wanted;
+            encoding = supportedEncoding(value);
             if (encoding === undefined) continue;
           }
           if (name === 'content-type') hasContentType = true;
@@ -315,29 +310,4 @@ function compile(stubs: Stub[]): Compiled {
     ),
   );
   return { stubs: matcher, replies };
-}
-
-const ENCODERS: Record<string, ((b: Buffer) => Buffer) | undefined> = {
-  gzip: gzipSync,
-  'x-gzip': gzipSync,
-  deflate: deflateSync,
-  br: brotliCompressSync,
-  identity: (b) => b,
-};
-
-function encode(bytes: Buffer, encoding: string | undefined): Buffer {
-  return encoding === undefined ? bytes : ENCODERS[encoding]!(bytes);
-}
-
-function defaultContentType(body: Body | undefined): string | undefined {
-  if (body === undefined) return undefined;
-  if ('json' in body) return 'application/json';
-  if ('form' in body) return 'application/x-www-form-urlencoded';
-  if ('text' in body) return 'text/plain';
-  if ('base64' in body) return body.contentType;
-  return body.omitted.contentType;
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

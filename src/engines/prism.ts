@@ -13,11 +13,11 @@ import { resolve as resolvePath } from 'node:path';
 import { InputError, SeamError, UsageError } from '../errors.js';
 import { addValue, typeBody } from '../exchange/body.js';
 import type { MultiMap } from '../exchange/types.js';
-import { indexOperations, loadSpec, operations, resolveOperation, type OperationIndex } from '../spec/index.js';
+import { indexOperations, loadSpec, operations, resolveOperation } from '../spec/index.js';
 import type { JournalEntry } from '../stubs/types.js';
 import type { Engine } from './engine.js';
 import { DEFAULT_JOURNAL_LIMIT, Journal } from './journal.js';
-import { startPrismProcess, type PrismProcess } from './prism-process.js';
+import { startPrismProcess } from './prism-process.js';
 
 export interface PrismEngineOptions {
   /** The OpenAPI (2.0 / 3.x) file Prism serves. */

@@ -26,6 +26,7 @@ import { InputError } from '../errors.js';
 import { formToString, isJsonMediaType, mediaType } from '../exchange/body.js';
 import type { Body, MultiMap } from '../exchange/types.js';
 import { atomicWriteFile } from '../io/atomic-write.js';
+import { defaultContentType, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { compileStubs } from '../stubs/match.js';
 import {
   DEFAULT_PRIORITY,
@@ -45,8 +46,6 @@ export const INLINE_BODY_LIMIT = 16 * 1024;
 /** `hang`: WireMock cannot wait forever; a day is longer than any client timeout worth testing. */
 export const HANG_DELAY_MS = 24 * 60 * 60 * 1000;
 /** `truncated`: the bytes sent and the Content-Length promised (as the embedded engine does). */
-export const TRUNCATED_BODY = '{"truncated":"this b';
-export const TRUNCATED_LENGTH = 1024;
 /** Lists the files a writer generated, so a rewrite removes its own stale ones and nothing else. */
 export const MANIFEST_FILE = 'seam-manifest.json';
 
@@ -301,14 +300,6 @@ function responseHeaders(stubId: string, headers: MultiMap | undefined): Record<
   return out;
 }
 
-function defaultContentType(body: Body | undefined): string | undefined {
-  if (body === undefined) return undefined;
-  if ('json' in body) return 'application/json';
-  if ('form' in body) return 'application/x-www-form-urlencoded';
-  if ('text' in body) return 'text/plain';
-  if ('base64' in body) return body.contentType;
-  return body.omitted.contentType;
-}
 
 function headerValue(headers: MultiMap | undefined, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers ?? {})) {

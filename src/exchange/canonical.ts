@@ -13,7 +13,7 @@ export function sortedMap(map: MultiMap): MultiMap {
   return out;
 }
 
-function canonicalBody(body: Body): Body {
+export function canonicalBody(body: Body): Body {
   if ('json' in body) return { json: body.json };
   if ('text' in body) return { text: body.text };
   if ('form' in body) return { form: sortedMap(body.form) };
@@ -85,7 +85,8 @@ export function stableStringify(value: unknown): string {
   return `${JSON.stringify(sortDeep(value), null, 2)}\n`;
 }
 
-function sortDeep(value: unknown): unknown {
+/** A JSON value with object keys sorted at every depth. */
+export function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -1,20 +1,9 @@
 // Deterministic form of a stub set: a fixed field order, sorted matcher maps and a fixed stub
 // order, so regenerating stubs from the same recordings makes no diff. Recorded JSON bodies keep
 // the partner's key order (that is what was recorded); matchers we build ourselves are key-sorted.
-import { sortedMap } from '../exchange/canonical.js';
-import type { Body } from '../exchange/types.js';
+import { canonicalBody, sortDeep, sortedMap } from '../exchange/canonical.js';
 import type { BodyMatcher, Reply, Stub, StubRequest, ValueMatcher } from './types.js';
 import { DEFAULT_PRIORITY, isFault } from './types.js';
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortDeep((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}
 
 function valueMatcher(m: ValueMatcher): ValueMatcher {
   if ('equals' in m) return { equals: m.equals };
@@ -34,14 +23,6 @@ function bodyMatcher(m: BodyMatcher): BodyMatcher {
   return { text: valueMatcher(m.text) };
 }
 
-function body(b: Body): Body {
-  if ('json' in b) return { json: b.json };
-  if ('text' in b) return { text: b.text };
-  if ('form' in b) return { form: sortedMap(b.form) };
-  if ('base64' in b) return { base64: b.base64, contentType: b.contentType };
-  return { omitted: { bytes: b.omitted.bytes, sha256: b.omitted.sha256, contentType: b.omitted.contentType } };
-}
-
 function request(r: StubRequest): StubRequest {
   return {
     method: r.method,
@@ -57,7 +38,7 @@ function reply(r: Reply): Reply {
   return {
     status: r.status,
     ...(r.headers !== undefined ? { headers: sortedMap(r.headers) } : {}),
-    ...(r.body !== undefined ? { body: body(r.body) } : {}),
+    ...(r.body !== undefined ? { body: canonicalBody(r.body) } : {}),
     ...(r.delayMs !== undefined ? { delayMs: r.delayMs } : {}),
     ...(r.echo !== undefined ? { echo: r.echo.map((e) => ({ from: e.from, to: e.to })) } : {}),
   };
