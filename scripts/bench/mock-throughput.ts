@@ -11,7 +11,8 @@
 // JVM's threads count too), startup (spawn → first successful response), RSS.
 // `--soak N`: N requests to embedded as fast as possible, RSS sampled every second.
 // Exit 0 whatever the figures; 1 when something broke (a server did not start, replies differ).
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { ask, BenchError } from './ipc.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -66,8 +67,6 @@ interface Options {
   wiremockJvm: 'seam' | 'stock';
   json: boolean;
 }
-
-class BenchError extends Error {}
 
 function parseOptions(argv: string[]): Options | undefined {
   const { values } = parseArgs({
@@ -189,32 +188,6 @@ async function firstSuccess(url: string, spec: LoadRequest, deadlineMs: number):
     if (performance.now() > deadline) throw new BenchError(`${url} did not answer ${spec.method ?? 'GET'} ${spec.path} with 200 within ${deadlineMs} ms`);
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-function ask<T>(child: ChildProcess, message: { type: string } | undefined, replyType: string, label: string, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new BenchError(`${label}: no "${replyType}" reply within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (reply: { type?: string }): void => {
-      if (reply.type !== replyType) return;
-      cleanup();
-      resolve(reply as T);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      cleanup();
-      reject(new BenchError(`${label} exited (${signal ?? code}) while waiting for "${replyType}"`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (message !== undefined) child.send(message);
-  });
 }
 
 async function startNodeHost(mode: 'ceiling' | 'embedded', probe: LoadRequest): Promise<Server> {

@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { atomicCreateFile } from '../../src/io/atomic-write.js';
 import type { RecordSummary } from '../../src/record/proxy.js';
+import { ask as askChild, BenchError } from './ipc.js';
 import { pool, runLoad, summarize, type LatencySummary, type LoadRequest, type LoadResult } from './load.js';
 
 const TARGET_RATIO = 0.5;
@@ -73,8 +74,6 @@ interface Options {
   keep: boolean;
   json: boolean;
 }
-
-class BenchError extends Error {}
 
 function parseOptions(argv: string[]): Options | undefined {
   const { values } = parseArgs({
@@ -140,29 +139,7 @@ function startChild(script: string, env: Record<string, string>, execArgv: strin
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T>(message: { type: string }, replyType: string, timeoutMs = 60_000): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new BenchError(`${label}: no "${replyType}" reply within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onMessage = (reply: { type?: string }): void => {
-        if (reply.type !== replyType) return;
-        cleanup();
-        resolve(reply as T);
-      };
-      const onExit = (code: number | null, signal: string | null): void => {
-        cleanup();
-        reject(new BenchError(`${label} exited (${signal ?? code}) while waiting for "${replyType}"`));
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        proc.off('message', onMessage);
-        proc.off('exit', onExit);
-      };
-      proc.on('message', onMessage);
-      proc.once('exit', onExit);
-      if (message.type !== '') proc.send(message);
-    });
+    askChild<T>(proc, message.type === '' ? undefined : message, replyType, label, timeoutMs);
   const child: Child = { process: proc, ask };
   return ask<Record<string, unknown>>({ type: '' }, 'ready', 15_000).then((ready) => ({ child, ready }));
 }
