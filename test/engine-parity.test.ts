@@ -61,6 +61,12 @@ const stubs: Stub[] = [
     ],
   },
   {
+    // Arrays in a jsonSubset mean "this list": same length, in order; objects inside may have extra fields.
+    id: 'create-order',
+    request: { method: 'POST', path: '/v1/orders', body: { jsonSubset: { lines: [{ sku: 'A', 'tax.codes': ['t1', "it's"] }, { sku: 'B' }] } } },
+    replies: [{ status: 201, body: { json: { id: 'ord_1' } } }],
+  },
+  {
     id: 'create-charge',
     request: { method: 'POST', path: '/v1/charges', body: { form: { amount: { equals: '100' }, currency: { matches: 'usd|eur' } } } },
     replies: [{ status: 200, body: { json: { id: 'ch_1', amount: 100 } } }],
@@ -115,6 +121,11 @@ const script: Step[] = [
   { name: 'sequence 2', path: '/v1/customers', init: json({ email: 'a@example.com', name: 'A' }) },
   { name: 'sequence 3', path: '/v1/customers', init: json({ email: 'a@example.com', name: 'A' }) },
   { name: 'sequence 3 repeats', path: '/v1/customers', init: json({ email: 'a@example.com', name: 'A' }) },
+  { name: 'json arrays: same list, extra fields', path: '/v1/orders', init: json({ lines: [{ sku: 'A', qty: 2, 'tax.codes': ['t1', "it's"] }, { sku: 'B' }], note: 'x' }) },
+  { name: 'json arrays: an extra item → miss', path: '/v1/orders', init: json({ lines: [{ sku: 'A', 'tax.codes': ['t1', "it's"] }, { sku: 'B' }, { sku: 'C' }] }) },
+  { name: 'json arrays: an extra nested item → miss', path: '/v1/orders', init: json({ lines: [{ sku: 'A', 'tax.codes': ['t1', "it's", 't3'] }, { sku: 'B' }] }) },
+  { name: 'json arrays: other order → miss', path: '/v1/orders', init: json({ lines: [{ sku: 'B' }, { sku: 'A', 'tax.codes': ['t1', "it's"] }] }) },
+  { name: 'json arrays: too short → miss', path: '/v1/orders', init: json({ lines: [{ sku: 'A', 'tax.codes': ['t1', "it's"] }] }) },
   { name: 'form matcher', path: '/v1/charges', init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=100&currency=eur&metadata=x' } },
   { name: 'echo', path: '/v1/users/u_42', init: json({ email: 'e@x.io', name: 'E' }) },
   { name: 'delay', path: '/slow', minMs: DELAY_MS },
@@ -267,6 +278,13 @@ describe('engine parity: embedded, msw and wiremock serve the same stubs alike',
     expect(seen['binary body']!.body).toEqual({ base64: png.toString('base64') });
     expect(['sequence 1', 'sequence 2', 'sequence 3', 'sequence 3 repeats', 'sequence 1 after reset()'].map((n) => seen[n]!.status)).toEqual([201, 409, 429, 429, 201]);
     expect(seen['form matcher']!.status).toBe(200);
+    expect(Object.entries(seen).flatMap(([n, v]) => (n.startsWith('json arrays') ? [[n, v.status]] : []))).toEqual([
+      ['json arrays: same list, extra fields', 201],
+      ['json arrays: an extra item → miss', 404],
+      ['json arrays: an extra nested item → miss', 404],
+      ['json arrays: other order → miss', 404],
+      ['json arrays: too short → miss', 404],
+    ]);
     expect(JSON.parse((seen['echo']!.body as { text: string }).text)).toEqual({ id: 'u_42', object: 'user', profile: { email: 'e@x.io' } });
     expect(seen['delay']).toMatchObject({ status: 200, waited: true });
     expect(seen['fault reset after a delay']!.waited).toBe(true);

@@ -156,6 +156,7 @@ describe('prism engine, mock mode', () => {
     expect(entries[4]!.body).toEqual({ json: { nick: 'x' } });
     expect(entries[5]!.query).toEqual({ limit: '99' });
     expect(entries[4]!.at).toBeGreaterThan(entries[0]!.at);
+    for (const e of entries) expect(e.ms).toBeGreaterThan(0); // arrival → Prism's answer, timed by the front
     await engine.resetJournal();
     expect(await engine.journal()).toEqual([]);
     expect(engine.violations()).toEqual([]);

@@ -131,13 +131,13 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
     engine = wiremock;
     pid = wiremock.pid;
     setBase = (next) => wiremock.setStubs([...next, ...admin]);
-    stopPolling = pollJournal(wiremock, (entry) => logEntry(entry, undefined));
+    stopPolling = pollJournal(wiremock, (entry) => logEntry(entry, entry.ms));
   } else {
     const prism = await startPrism({ spec: specFile!, mode: 'mock', port: options.port ?? 0 });
     engine = prism;
     pid = prism.pid;
     setBase = async () => {};
-    stopPolling = pollJournal(prism, (entry) => logEntry(entry, undefined));
+    stopPolling = pollJournal(prism, (entry) => logEntry(entry, entry.ms));
   }
 
   if (json) {

@@ -23,7 +23,7 @@ import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
 import { defaultContentType, DROPPED_HEADERS, encode, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
-import { headerMap, Journal, type JournalStats } from './journal.js';
+import { headerMap, Journal, type JournalStats, type LazyEntry } from './journal.js';
 
 export interface EmbeddedOptions {
   stubs: Stub[];
@@ -51,8 +51,6 @@ export const MISS_HEADER_VALUE = 'MISS';
 export const ADMIN_PREFIX = '/__seam/';
 /** Request bodies above this are journaled as `omitted` (size and digest) to keep entries small. */
 const MALFORMED_CHUNK_GAP_MS = 10;
-/** Stands in for a journal entry's headers until the journal builds them (`Journal.recordRaw`). */
-const PENDING_HEADERS: MultiMap = Object.freeze({}) as MultiMap;
 const MISS_OUTCOME: JournalEntry['outcome'] = { miss: true, status: 404 };
 
 type CompiledReply =
@@ -106,7 +104,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
   });
 
   // Headers stay Node's rawHeaders unless something needs the map: matching reads them in place,
-  // and the journal builds its entry's map only when read (or at once for `onEntry`).
+  // and the journal keeps the request compact and builds its entry only when read (or at once for
+  // `onEntry`).
   function handle(req: http.IncomingMessage, res: http.ServerResponse, at: number, raw: Buffer | undefined): void {
     const url = originForm(req.url!);
     const q = url.indexOf('?');
@@ -115,16 +114,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
     const method = req.method!;
     const rawHeaders = req.rawHeaders;
     let body: Body | undefined;
-    let journalBody: Body | undefined;
+    let contentType: string | undefined;
     if (raw !== undefined && raw.length > 0) {
-      const contentType = rawHeader(rawHeaders, 'content-type');
+      contentType = rawHeader(rawHeaders, 'content-type');
       body = typeBody(raw, contentType);
-      journalBody = raw.length > JOURNAL_BODY_CAP ? typeBody(raw, contentType, { maxBytes: JOURNAL_BODY_CAP }) : body;
     }
     const current = compiled;
     const result = matchStub(current.stubs, { method, path, query, rawHeaders, body });
     if ('miss' in result) {
-      record({ seq: 0, at, method, path, query, headers: PENDING_HEADERS, body: journalBody, stubId: null, outcome: MISS_OUTCOME }, rawHeaders);
+      record(new JournalRequest(at, method, url, rawHeaders, raw, contentType, null, undefined, MISS_OUTCOME));
       const payload = missBody(method, path, result.near);
       res.writeHead(404, ['content-type', 'application/json', STUB_HEADER, MISS_HEADER_VALUE, 'content-length', String(payload.length)]);
       res.end(payload);
@@ -136,16 +134,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
     counters.set(stubId, count + 1);
     const replyIndex = Math.min(count, replies.length - 1);
     const reply = replies[replyIndex]!;
-    record({ seq: 0, at, method, path, query, headers: PENDING_HEADERS, body: journalBody, stubId, replyIndex, outcome: reply.outcome }, rawHeaders);
+    record(new JournalRequest(at, method, url, rawHeaders, raw, contentType, stubId, replyIndex, reply.outcome));
     if (reply.delayMs > 0) later(() => serve(reply, req, res, result.params, query, body), reply.delayMs);
     else serve(reply, req, res, result.params, query, body);
   }
 
-  function record(entry: JournalEntry, rawHeaders: string[]): void {
-    journal.recordRaw(entry, rawHeaders);
-    if (onEntry === undefined) return;
-    journal.complete(entry, rawHeaders);
-    onEntry(entry);
+  function record(request: JournalRequest): void {
+    if (onEntry === undefined) journal.recordLazy(request);
+    else onEntry(journal.record(request.build()));
   }
 
   function serve(reply: CompiledReply, req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>, query: MultiMap, body: Body | undefined): void {
@@ -292,6 +288,51 @@ function compile(stubs: Stub[]): Compiled {
   return { stubs: matcher, replies };
 }
 
+
+/**
+ * A journaled request kept as the journal's `LazyEntry`: strings and numbers only. Headers are
+ * Node's rawHeaders joined by newlines (names and values never hold one) and the body its bytes as
+ * a latin1 string (a copy: a socket chunk would pin its whole read buffer); a body over the
+ * journal's cap is typed at once, capped, as before.
+ */
+class JournalRequest implements LazyEntry {
+  readonly lazy = true as const;
+  private readonly headers: string;
+  private readonly body: string | Body | undefined;
+
+  constructor(
+    private readonly at: number,
+    private readonly method: string,
+    private readonly target: string,
+    rawHeaders: readonly string[],
+    raw: Buffer | undefined,
+    private readonly contentType: string | undefined,
+    readonly stubId: string | null,
+    private readonly replyIndex: number | undefined,
+    readonly outcome: JournalEntry['outcome'],
+  ) {
+    this.headers = rawHeaders.join('\n');
+    this.body = raw === undefined || raw.length === 0 ? undefined : raw.length > JOURNAL_BODY_CAP ? typeBody(raw, contentType, { maxBytes: JOURNAL_BODY_CAP }) : raw.toString('latin1');
+  }
+
+  build(): JournalEntry {
+    const q = this.target.indexOf('?');
+    const body = typeof this.body === 'string' ? typeBody(Buffer.from(this.body, 'latin1'), this.contentType) : this.body;
+    const entry: JournalEntry = {
+      seq: 0,
+      at: this.at,
+      method: this.method,
+      path: q === -1 ? this.target : this.target.slice(0, q),
+      query: q === -1 ? {} : parseQuery(this.target.slice(q + 1)),
+      headers: this.headers === '' ? {} : headerMap(this.headers.split('\n')),
+      body,
+      stubId: this.stubId,
+      ...(this.replyIndex !== undefined ? { replyIndex: this.replyIndex } : {}),
+      outcome: this.outcome,
+    };
+    return entry;
+  }
+}
 
 /** `/path?query` from a request target, also in absolute form (a client using the mock as its proxy). */
 function originForm(target: string): string {

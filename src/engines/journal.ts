@@ -20,12 +20,25 @@ export interface JournalStats {
 }
 
 
+/**
+ * An entry kept in a compact form and built only when read: a hot engine keeps strings and numbers
+ * (nothing inside for the GC to trace) instead of maps and parsed bodies that would survive
+ * into the old generation, only to be pushed out of the ring unread.
+ */
+export interface LazyEntry {
+  readonly lazy: true;
+  readonly stubId: string | null;
+  readonly outcome: JournalEntry['outcome'];
+  /** The full entry; its `seq` is set by the journal. */
+  build(): JournalEntry;
+}
+
 export class Journal {
   readonly limit: number;
   private readonly startedAt: number;
-  private ring: (JournalEntry | undefined)[];
-  /** Per slot: raw headers not yet turned into the entry's `headers` map (see `recordRaw`). */
-  private raws: (string | undefined)[];
+  private ring: (JournalEntry | LazyEntry | undefined)[];
+  /** Per slot, for lazy entries: the seq the journal gave it. */
+  private seqs: Float64Array;
   private next = 0; // ring slot for the next entry
   private counts = { total: 0, matched: 0, missed: 0, faults: 0 };
 
@@ -33,8 +46,8 @@ export class Journal {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`journal limit must be a whole number ≥ 0, got ${limit}`);
     this.limit = limit;
     this.startedAt = startedAt;
-    this.ring = new Array<JournalEntry | undefined>(limit);
-    this.raws = new Array<string | undefined>(limit);
+    this.ring = new Array<JournalEntry | LazyEntry | undefined>(limit);
+    this.seqs = new Float64Array(limit);
   }
 
   /** ms since the journal's start, monotonic, to the microsecond. */
@@ -44,44 +57,29 @@ export class Journal {
 
   /** Keep `entry`, numbering it: its `seq` is overwritten (pass 0). */
   record(entry: JournalEntry): JournalEntry {
-    return this.keep(entry, undefined);
+    entry.seq = this.keep(entry);
+    return entry;
   }
 
-  /**
-   * Keep `entry`, whose `headers` are still Node's `rawHeaders`: the map is built only when the
-   * entry is read (`entries()`), so a request pushed out unread never pays for it. The returned
-   * entry's `headers` is a placeholder: call `complete()` before handing it out.
-   */
-  recordRaw(entry: JournalEntry, rawHeaders: readonly string[]): JournalEntry {
-    return this.keep(entry, rawHeaders);
+  /** Keep an entry that is built only if it is read before the ring pushes it out. */
+  recordLazy(entry: LazyEntry): void {
+    this.keep(entry);
   }
 
-  /** Fill in `entry.headers` now (for an entry from `recordRaw` that is handed out at once). */
-  complete(entry: JournalEntry, rawHeaders: readonly string[]): void {
-    entry.headers = headerMap(rawHeaders);
-    if (this.limit > 0) {
-      const slot = (this.next + this.limit - 1) % this.limit;
-      if (this.ring[slot] === entry) this.raws[slot] = undefined;
-    }
-  }
-
-  private keep(entry: JournalEntry, rawHeaders: readonly string[] | undefined): JournalEntry {
+  private keep(entry: JournalEntry | LazyEntry): number {
     const counts = this.counts;
-    counts.total++;
+    const seq = ++counts.total;
     if (entry.stubId === null) counts.missed++;
     else {
       counts.matched++;
       if ('fault' in entry.outcome) counts.faults++;
     }
-    entry.seq = counts.total;
     if (this.limit > 0) {
       this.ring[this.next] = entry;
-      // One flat string instead of Node's array of strings: fewer objects for the GC to carry
-      // while the entry ages through the ring (names and values never contain a newline).
-      this.raws[this.next] = rawHeaders === undefined ? undefined : rawHeaders.join('\n');
+      this.seqs[this.next] = seq;
       this.next = (this.next + 1) % this.limit;
     }
-    return entry;
+    return seq;
   }
 
   /** The kept entries, oldest first (a fresh array; the entries themselves are shared). */
@@ -91,11 +89,11 @@ export class Journal {
     const first = kept < this.limit ? 0 : this.next;
     for (let i = 0; i < kept; i++) {
       const slot = (first + i) % this.limit;
-      const entry = this.ring[slot]!;
-      const raw = this.raws[slot];
-      if (raw !== undefined) {
-        entry.headers = raw === '' ? {} : headerMap(raw.split('\n'));
-        this.raws[slot] = undefined;
+      let entry = this.ring[slot]!;
+      if ('lazy' in entry) {
+        const built = entry.build();
+        built.seq = this.seqs[slot]!;
+        this.ring[slot] = entry = built;
       }
       out[i] = entry;
     }
@@ -108,8 +106,8 @@ export class Journal {
 
   /** Forget entries and counters; `seq` restarts at 1, `at` keeps counting from the start. */
   reset(): void {
-    this.ring = new Array<JournalEntry | undefined>(this.limit);
-    this.raws = new Array<string | undefined>(this.limit);
+    this.ring = new Array<JournalEntry | LazyEntry | undefined>(this.limit);
+    this.seqs = new Float64Array(this.limit);
     this.next = 0;
     this.counts = { total: 0, matched: 0, missed: 0, faults: 0 };
   }

@@ -185,6 +185,7 @@ export async function startPrism(options: PrismEngineOptions): Promise<PrismEngi
       headers,
       stubId: match === undefined ? null : `prism:${match.operation.operationId ?? match.operation.id}`,
       outcome: match === undefined && status === 404 ? { miss: true, status: 404 } : { status },
+      ms: Math.round((journal.now() - at) * 10) / 10,
     };
     const body = typeBody(bytes, req.headers['content-type']);
     if (body !== undefined) entry.body = body;

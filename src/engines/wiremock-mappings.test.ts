@@ -37,7 +37,7 @@ const stubs: Stub[] = [
   {
     id: 'create-customer',
     priority: 3,
-    request: { method: 'POST', path: '/v1/customers', headers: { 'Idempotency-Key': { present: true } }, body: { jsonSubset: { email: 'a@b.c' } } },
+    request: { method: 'POST', path: '/v1/customers', headers: { 'Idempotency-Key': { present: true } }, body: { jsonSubset: { email: 'a@b.c', tags: [{ name: 'vip' }] } } },
     replies: [{ status: 201, body: { json: { id: 'cus_new' } } }, { status: 409, body: { json: { error: 'dup' } } }, { fault: 'reset' }],
   },
   {
@@ -121,7 +121,10 @@ describe('compileWireMock', () => {
       method: 'POST',
       urlPath: '/v1/customers',
       headers: { 'idempotency-key': { matches: '(?s).*' } },
-      bodyPatterns: [{ equalToJson: { email: 'a@b.c' }, ignoreExtraElements: true, ignoreArrayOrder: false }],
+      bodyPatterns: [
+        { equalToJson: { email: 'a@b.c', tags: [{ name: 'vip' }] }, ignoreExtraElements: true, ignoreArrayOrder: false },
+        { matchesJsonPath: { expression: "$['tags'].length()", equalTo: '1' } },
+      ],
     });
     expect(seq[2]!.response).toEqual({ fault: 'CONNECTION_RESET_BY_PEER' });
     expect(seq[2]!.metadata.seam.fault).toBe('reset');

@@ -222,6 +222,19 @@ function valueMatchers(matchers: Record<string, ValueMatcher>, lowerCase: boolea
   return out;
 }
 
+/** Every array inside a JSON value, as [JSONPath in bracket notation, length], depth first. */
+function arrayLengths(value: unknown, path: string): [string, number][] {
+  if (value === null || typeof value !== 'object') return [];
+  const out: [string, number][] = [];
+  if (Array.isArray(value)) {
+    out.push([path, value.length]);
+    value.forEach((v, i) => out.push(...arrayLengths(v, `${path}[${i}]`)));
+  } else {
+    for (const [key, v] of Object.entries(value)) out.push(...arrayLengths(v, `${path}['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`));
+  }
+  return out;
+}
+
 function valueMatcher(m: ValueMatcher): Record<string, unknown> {
   if ('equals' in m) return { equalTo: m.equals };
   if ('matches' in m) return { matches: m.matches };
@@ -235,7 +248,10 @@ function bodyMatcher(body: BodyMatcher): Record<string, unknown> {
     const value = body.jsonSubset;
     // The schema allows an object or a JSON string; arrays and scalars go as their JSON text.
     const equalToJson = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : JSON.stringify(value);
-    return { bodyPatterns: [{ equalToJson, ignoreExtraElements: true, ignoreArrayOrder: false }] };
+    // ignoreExtraElements also lets an array have extra items at its end; a stub's array means
+    // "this list" (src/stubs/match.ts), so each array's length is pinned by a JSONPath pattern.
+    const lengths = arrayLengths(value, '$').map(([path, n]) => ({ matchesJsonPath: { expression: `${path}.length()`, equalTo: String(n) } }));
+    return { bodyPatterns: [{ equalToJson, ignoreExtraElements: true, ignoreArrayOrder: false }, ...lengths] };
   }
   if ('form' in body) return { formParameters: valueMatchers(body.form, false) };
   const t = body.text;

@@ -2,6 +2,9 @@
 // mappings into the engine's own temp root dir (exactly what `seam generate mocks` writes), so
 // WireMock loads them itself on start and reloads them from disk on `setStubs`; the journal is
 // WireMock's request log, mapped back to Seam's JournalEntry through each mapping's metadata.
+// The admin calls go through wiremock-captain (its typed client for WireMock's admin API); stubs
+// are not registered through it but written as mapping files, so the engine serves exactly what
+// `seam generate mocks` writes and a stock WireMock would load.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ import type { Engine } from './engine.js';
 import type { SeamMappingMetadata } from './wiremock-mappings.js';
 import { writeWireMockMappings } from './wiremock-mappings.js';
 import { startWireMockProcess, type WireMockProcess } from './wiremock-process.js';
+import { WireMock } from 'wiremock-captain';
 
 export interface WireMockEngineOptions {
   stubs: Stub[];
@@ -52,11 +56,16 @@ export async function startWireMock(options: WireMockEngineOptions): Promise<Wir
   const url = proc.url;
   let closed: Promise<void> | undefined;
 
-  const admin = async (method: string, path: string): Promise<unknown> => {
-    const response = await fetch(`${url}/__admin${path}`, { method, signal: AbortSignal.timeout(10_000) });
-    const text = await response.text();
-    if (!response.ok) throw new SeamError('internal', `WireMock admin ${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-    return text === '' ? undefined : JSON.parse(text);
+  const captain = new WireMock(url);
+  /** One admin call, its failure reported as WireMock's answer (captain rejects with axios's error). */
+  const admin = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      const e = error as Error & { response?: { status?: number; data?: unknown } };
+      const answer = e.response !== undefined ? `answered ${e.response.status}: ${JSON.stringify(e.response.data ?? '').slice(0, 500)}` : `failed: ${e.message}`;
+      throw new SeamError('internal', `WireMock admin ${what} at ${url} ${answer}`);
+    }
   };
 
   return {
@@ -66,21 +75,21 @@ export async function startWireMock(options: WireMockEngineOptions): Promise<Wir
     rootDir,
     startMs: proc.startMs,
     async journal() {
-      const log = (await admin('GET', '/requests')) as { requests?: ServeEvent[] };
+      const requests = (await admin('GET /requests', () => captain.getAllRequests())) as ServeEvent[] | undefined;
       // WireMock lists newest first; its loggedDate has ms resolution only.
-      const events = [...(log.requests ?? [])].reverse();
+      const events = [...(requests ?? [])].reverse();
       return events.map((event, i) => toJournalEntry(event, i + 1, startedAt));
     },
     async resetJournal() {
-      await admin('DELETE', '/requests');
+      await admin('DELETE /requests', () => captain.clearAllRequests());
     },
     async setStubs(stubs) {
       await writeWireMockMappings(stubs, rootDir);
       // Reload mappings from the root dir. Scenario states of surviving stubs are kept by WireMock.
-      await admin('POST', '/mappings/reset');
+      await admin('POST /mappings/reset', () => captain.resetMappings());
     },
     async reset() {
-      await admin('POST', '/scenarios/reset');
+      await admin('POST /scenarios/reset', () => captain.resetAllScenarios());
     },
     close() {
       closed ??= (async () => {
@@ -102,6 +111,8 @@ interface ServeEvent {
     loggedDate: number;
   };
   response?: { status: number };
+  /** WireMock's own timing of the serve event, ms (totalTime includes a stub's delay). */
+  timing?: { totalTime?: number };
   wasMatched: boolean;
   stubMapping?: { metadata?: { seam?: SeamMappingMetadata } };
 }
@@ -138,5 +149,6 @@ export function toJournalEntry(event: ServeEvent, seq: number, startedAt: number
     // A mapping Seam did not generate (added by hand through WireMock's admin API).
     entry.outcome = { status: event.response?.status ?? 0 };
   }
+  if (typeof event.timing?.totalTime === 'number') entry.ms = event.timing.totalTime;
   return entry;
 }

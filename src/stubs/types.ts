@@ -101,4 +101,10 @@ export interface JournalEntry {
   /** Which of the stub's replies was served (0-based), when one matched. */
   replyIndex?: number;
   outcome: { status: number } | { fault: FaultKind } | { miss: true; status: 404 };
+  /**
+   * ms from the request's arrival to its answer, where the engine can only say so afterwards
+   * (WireMock's serve timing, the Prism front). The in-process engines leave it out: their
+   * `onEntry` fires as the reply is chosen and the caller times the rest.
+   */
+  ms?: number;
 }
