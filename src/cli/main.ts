@@ -96,6 +96,48 @@ export function buildProgram(): Command {
     .option('--json', 'log JSON lines (listening, request, reloaded, stopped) instead of text')
     .action(async (partner: string, options) => (await import('./mock.js')).run(partner, options));
 
+  program
+    .command('validate')
+    .description("Check every recorded exchange of a partner against its OpenAPI spec: request (parameters, body) and response (status, headers, body). Exit 1 on any violation.")
+    .argument('<partner>', 'partner name (folder under recordings/, spec at contracts/<partner>/openapi.json|yaml)')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--spec <file>', 'the OpenAPI spec (default: contracts/<partner>/openapi.json|yaml)')
+    .option('--json', 'print the violations as JSON')
+    .action(async (partner: string, options) => (await import('./validate.js')).run(partner, options));
+
+  const contractCmd = program.command('contract').description('Pact contracts: generated from recordings, verified against a provider or the partner spec.');
+  contractCmd
+    .command('generate')
+    .description('Write a Pact V4 file for <consumer> and <partner> from the recordings, with inferred matchers, to contracts/<partner>/pacts/<consumer>-<partner>.json.')
+    .argument('<partner>', 'partner name (the provider)')
+    .requiredOption('--consumer <name>', 'the consumer (connector) name')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--spec <file>', 'the OpenAPI spec, to name interactions after operations (default: contracts/<partner>/openapi.json|yaml when it exists)')
+    .option('--out <dir>', 'pact dir to write (default: contracts/<partner>/pacts)')
+    .option('--json', 'print what was written as JSON')
+    .action(async (partner: string, options) => (await import('./contract-generate.js')).run(partner, options));
+  contractCmd
+    .command('verify')
+    .description('Verify pact files: with --provider-base-url through the Pact Verifier against a running provider; with --against-spec against the partner OpenAPI spec. Exit 1 on any failure.')
+    .argument('<pacts...>', 'pact files')
+    .option('--provider-base-url <url>', 'a running provider (sandbox, local) to verify against')
+    .option('--provider-states-setup-url <url>', 'with --provider-base-url: POSTed { state, params, action } before and after each interaction')
+    .option('--against-spec', 'check each interaction against the partner spec instead of a running provider')
+    .option('--spec <file>', 'with --against-spec: the OpenAPI spec (default: contracts/<provider>/openapi.json|yaml)')
+    .option('--json', 'print the results as JSON')
+    .action(async (pacts: string[], options) => (await import('./contract-verify.js')).run(pacts, options));
+  contractCmd
+    .command('publish')
+    .description('Publish pact files to a Pact Broker through the pact-broker CLI, where it is installed (optional; nothing else needs a broker).')
+    .argument('<pacts...>', 'pact files')
+    .requiredOption('--broker-url <url>', 'the broker base URL')
+    .requiredOption('--consumer-app-version <version>', 'the consumer version the pacts belong to (e.g. a git sha)')
+    .option('--branch <name>', 'the consumer branch')
+    .option('--tag <tag...>', 'tags for the consumer version')
+    .action(async (pacts: string[], options) => (await import('./contract-publish.js')).run(pacts, options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }
