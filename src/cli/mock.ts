@@ -3,7 +3,6 @@
 // serves them on 127.0.0.1, logs one line per request, reloads when the recordings change, and
 // (embedded engine) hosts the admin API under /__seam/ (src/engines/admin-api.ts).
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
 import { ADMIN_ID_PREFIX, MockControl, unsupportedAdminStubs } from '../engines/admin-api.js';
@@ -12,6 +11,7 @@ import type { Engine, EngineName } from '../engines/engine.js';
 import { startPrism } from '../engines/prism.js';
 import { startWireMock } from '../engines/wiremock.js';
 import { indexOperations, loadSpec, operations, resolveOperation } from '../spec/index.js';
+import { findPartnerSpec } from '../spec/partner-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { ResolvedOperation } from '../stubs/from-exchanges.js';
 import { stubsFromExchanges } from '../stubs/from-exchanges.js';
@@ -51,7 +51,7 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
     else process.stderr.write(`${colour.yellow('seam mock:', process.stderr)} ${message}\n`);
   };
 
-  const specFile = findSpec(partner, options.spec);
+  const specFile = findPartnerSpec(partner, options.spec);
   const spec = specFile !== undefined ? await loadSpec(specFile) : undefined;
   const recordingsDir = partnerDir(root, partner);
   const build = async (): Promise<Stub[]> => {
@@ -198,15 +198,6 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
   await engine.close();
   if (json) out(JSON.stringify({ event: 'stopped' }));
   else out(colour.dim('stopped'));
-}
-
-/** `--spec FILE`, else contracts/<partner>/openapi.(json|yaml|yml) when it exists. */
-function findSpec(partner: string, explicit: string | undefined): string | undefined {
-  if (explicit !== undefined) {
-    if (!existsSync(explicit)) throw new InputError('spec file not found', { file: explicit });
-    return explicit;
-  }
-  return ['json', 'yaml', 'yml'].map((ext) => join('contracts', partner, `openapi.${ext}`)).find((f) => existsSync(f));
 }
 
 async function buildFromRecordings(root: string, partner: string, session: string | undefined, spec: LoadedSpec | undefined): Promise<Stub[]> {

@@ -19,3 +19,4 @@ export type {
   ResponseSpec,
   SpecVersion,
 } from './types.js';
+export { findPartnerSpec, requirePartnerSpec } from './partner-spec.js';
