@@ -124,6 +124,7 @@ export function buildProgram(): Command {
     .argument('<pacts...>', 'pact files')
     .option('--provider-base-url <url>', 'a running provider (sandbox, local) to verify against')
     .option('--provider-states-setup-url <url>', 'with --provider-base-url: POSTed { state, params, action } before and after each interaction')
+    .option('--provider-header <header...>', 'with --provider-base-url: "Name: value" sent with every request; ${VAR} is read from the environment (e.g. \'Authorization: Bearer ${STRIPE_KEY}\')')
     .option('--against-spec', 'check each interaction against the partner spec instead of a running provider')
     .option('--spec <file>', 'with --against-spec: the OpenAPI spec (default: contracts/<provider>/openapi.json|yaml)')
     .option('--json', 'print the results as JSON')
