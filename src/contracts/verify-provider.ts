@@ -9,6 +9,7 @@
 // them re-serialised as JSON with the original content-length (pact-js issue #884), so a form
 // request never reaches the provider as recorded; a request filter puts the form encoding back.
 import './pact-env.js';
+import { fork } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { Verifier } from '@pact-foundation/pact';
@@ -68,8 +69,7 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<Pr
     providerBaseUrl: options.providerBaseUrl,
     ...(options.providerStatesSetupUrl !== undefined ? { providerStatesSetupUrl: options.providerStatesSetupUrl } : {}),
     stateHandlers: { ...noOps, ...options.stateHandlers },
-    requestFilter: reencodeForms as unknown as VerifierOptions['requestFilter'],
-    ...(options.providerHeaders !== undefined && options.providerHeaders.length > 0 ? { customProviderHeaders: options.providerHeaders } : {}),
+    requestFilter: requestFilter(options.providerHeaders ?? []) as unknown as VerifierOptions['requestFilter'],
     logLevel: options.logLevel ?? 'error',
   });
   let raw: string;
@@ -81,6 +81,43 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<Pr
     raw = message;
   }
   return parseResult(JSON.parse(raw) as VerifierResult);
+}
+
+/**
+ * `verifyProvider` in a child process (state handlers cannot cross into it: use a
+ * `providerStatesSetupUrl`). The Verifier's own report, which its native core prints to stdout,
+ * goes to `report` instead of this process's stdout.
+ */
+export function verifyProviderIsolated(options: Omit<VerifyProviderOptions, 'stateHandlers'>, report: NodeJS.WritableStream | undefined): Promise<ProviderVerification> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./verify-provider-worker.js', import.meta.url), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    if (report !== undefined) child.stdout!.pipe(report, { end: false });
+    else child.stdout!.resume();
+    let answer: { result?: ProviderVerification; error?: string } | undefined;
+    child.once('message', (message: { result?: ProviderVerification; error?: string }) => (answer = message));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (answer?.result !== undefined) resolve(answer.result);
+      else reject(new Error(answer?.error ?? `the verifier process ended (${signal ?? `exit ${code}`}) without a result`));
+    });
+    child.send(options);
+  });
+}
+
+/**
+ * The filter pact-js's proxy runs on every request to the provider: the provider headers set
+ * (replacing the pact's placeholder, e.g. `Authorization: Bearer <token>`; pact-js's own
+ * `customProviderHeaders` did not reach the provider in 16.5.0), then forms re-encoded.
+ */
+function requestFilter(headers: readonly string[]) {
+  const pairs = headers.map((h) => {
+    const colon = h.indexOf(':');
+    return [h.slice(0, colon).trim().toLowerCase(), h.slice(colon + 1).trim()] as const;
+  });
+  return (req: IncomingMessage & { body?: unknown }, res: unknown, next: () => void): void => {
+    for (const [name, value] of pairs) req.headers[name] = value;
+    reencodeForms(req, res, next);
+  };
 }
 
 function reencodeForms(req: IncomingMessage & { body?: unknown }, _res: unknown, next: () => void): void {

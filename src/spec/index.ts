@@ -20,3 +20,15 @@ export type {
   SpecVersion,
 } from './types.js';
 export { findPartnerSpec, requirePartnerSpec } from './partner-spec.js';
+export { createSpecValidator, SpecValidator, SEAM_CODES, summarize } from './validate.js';
+export type {
+  CheckedExchange,
+  ExchangeCheck,
+  RequestInput,
+  ResponseInput,
+  Skip,
+  ValidationSummary,
+  Violation,
+  ViolationLocation,
+  ViolationPart,
+} from './validate.js';
