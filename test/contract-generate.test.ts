@@ -2,7 +2,6 @@
 // first) → a Pact V4 file checked against the V4 JSON Schema, its matchers, secrets, determinism,
 // and the real Pact Verifier against local providers serving the recordings (as recorded, with a
 // different sample of each operation, and with a field's type changed or a field removed).
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,28 +15,12 @@ import { serializeExchange } from '../src/exchange/canonical.js';
 import { exchangeFileName } from '../src/exchange/store.js';
 import type { Body, Exchange, MultiMap } from '../src/exchange/types.js';
 import { stubsFromExchanges } from '../src/stubs/from-exchanges.js';
+import { runSeam as seam } from './support/run-seam.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const seamBin = join(repo, 'bin', 'seam.js');
 const schemaFile = join(repo, '..', 'shared', 'material', 'pact', 'pact-schemas', 'dist', 'pact-schema-v4.json');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function seam(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [seamBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // ---- recordings ----
 

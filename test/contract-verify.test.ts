@@ -8,7 +8,6 @@
 //   recordings, and the same provider with a field's type changed; `--provider-header` with a
 //   `${VAR}` from the environment reaching a provider that insists on it;
 // - `publish`: handed to a `pact-broker` found on PATH, and a clear exit 2 when there is none.
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,29 +19,13 @@ import type { Exchange } from '../src/exchange/types.js';
 import { loadSpec } from '../src/spec/index.js';
 import { stubsFromExchanges } from '../src/stubs/from-exchanges.js';
 import type { Stub } from '../src/stubs/types.js';
+import { runSeam as seam } from './support/run-seam.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const seamBin = join(repo, 'bin', 'seam.js');
 const STRIPE = join(repo, '..', 'shared', 'material', 'specs', 'stripe', 'spec3.2023-09-12.yaml');
 const ADYEN = join(repo, '..', 'shared', 'material', 'specs', 'adyen', 'CheckoutService-v71.2026-05-28.json');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function seam(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [seamBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let seq = 0;
 function exchange(partner: string, method: string, path: string, status: number, json: unknown, query: Record<string, string> = {}): Exchange {

@@ -1,6 +1,5 @@
 // HAR import/export end to end: the real CLI (built dist/, spawned) on the shared HAR fixtures.
 // Run `npx tsc -p .` first.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -10,9 +9,9 @@ import { isJsonMediaType, mediaType } from '../src/exchange/body.js';
 import type { Har, HarContent, HarEntry, HarPostData } from '../src/exchange/har.js';
 import { exchangesToHar, harToExchanges, parseHar, serializeHar } from '../src/exchange/har.js';
 import { isPlaceholder } from '../src/record/redaction/index.js';
+import { runSeam as seam, type SeamRun as Run } from './support/run-seam.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const seamBin = join(repo, 'bin', 'seam.js');
 const material = join(repo, '..', 'shared', 'material', 'har');
 const archives = join(material, 'mswjs-source', 'archives');
 const validatorFixtures = join(material, 'har-validator', 'fixtures');
@@ -35,23 +34,7 @@ const archiveFiles = [
 ].map((name) => join(archives, name));
 const roundTripFiles = [...archiveFiles, join(validatorFixtures, 'har', 'valid.json')];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function seam(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [seamBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // --- what "the same entries" means -----------------------------------------------------------
 

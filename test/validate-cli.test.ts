@@ -1,15 +1,13 @@
 // `seam validate` end to end: the built CLI (run `npx tsc -p .` first) on a temp repo with a small
 // spec of our own and recordings written as `seam record` writes them.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeExchange } from '../src/exchange/canonical.js';
 import type { Exchange } from '../src/exchange/types.js';
+import { runSeam } from './support/run-seam.js';
 
-const seamBin = fileURLToPath(new URL('../bin/seam.js', import.meta.url));
 
 const SPEC = `openapi: 3.0.3
 info: { title: Widgets, version: '1' }
@@ -123,17 +121,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-function seam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [seamBin, ...args], { cwd: tmp, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const seam = (args: string[]) => runSeam(args, tmp);
 
 const SPEC_AT = 'contracts/widgets/openapi.yaml#';
 
