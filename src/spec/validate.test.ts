@@ -234,3 +234,20 @@ describe('responses', () => {
     ]);
   });
 });
+
+describe('format: uri', () => {
+  it('reads it as a URI reference: a relative link passes, a malformed one does not', () => {
+    const spec = specOf({
+      '/calls': {
+        get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { uri: { type: 'string', format: 'uri' } } } } } } } },
+      },
+    });
+    const v = createSpecValidator(spec);
+    const op = operations(spec)[0]!;
+    expect(v.validateResponse(op, ok({ uri: '/2010-04-01/Accounts/AC1/Calls.json?Page=0' }))).toEqual([]);
+    expect(v.validateResponse(op, ok({ uri: 'https://api.example.test/calls' }))).toEqual([]);
+    expect(brief(v.validateResponse(op, ok({ uri: 'https://exa mple.test/<calls>' })))).toEqual([
+      ['body', '/uri', 'format', 'body field /uri is "https://exa mple.test/<calls>", not a valid uri', '/paths/~1calls/get/responses/200/content/application~1json/schema/properties/uri/format'],
+    ]);
+  });
+});
