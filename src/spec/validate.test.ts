@@ -1,7 +1,7 @@
 // SpecValidator on small in-memory specs: parameter coercion, forms, anyOf branch choice, spec
 // pointers through $refs and 3.0 `nullable`, response status / headers / media types, skips.
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../exchange/types.js';
+import type { Exchange, ExchangeResponse } from '../exchange/types.js';
 import type { LoadedSpec, SpecVersion } from './index.js';
 import { createSpecValidator } from './index.js';
 import { operations } from './operations.js';
@@ -29,7 +29,7 @@ function exchange(request: Partial<Exchange['request']>, response: Exchange['res
   };
 }
 
-const ok = (body?: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Exchange['response'] => ({
+const ok = (body?: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): ExchangeResponse => ({
   status: 200,
   headers,
   ...(body !== undefined ? { body: { json: body } } : {}),
