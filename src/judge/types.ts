@@ -1,0 +1,111 @@
+// The judge's vocabulary: the evidence a scenario run leaves (what the connector sent to each
+// partner mock and what it got back, its exit and output, the secrets it held, the policy it
+// declares) and the Verdict each rule returns. Rules are pure functions of the evidence.
+import type { Body, MultiMap } from '../exchange/types.js';
+import type { FaultId } from '../faults/types.js';
+import type { FaultKind } from '../stubs/types.js';
+
+/** One request a partner mock received, joined with what it answered. All times share one clock: ms since the scenario started. */
+export interface ObservedRequest {
+  partner: string;
+  /** Arrival order across all partners, from 1. */
+  seq: number;
+  /** Arrival, ms. */
+  at: number;
+  method: string;
+  path: string;
+  query: MultiMap;
+  /** Names lower-case. */
+  headers: MultiMap;
+  body?: Body;
+  stubId: string | null;
+  /** `POST /v1/issues` (the stub's operation, else method + path template); absent for a miss. */
+  operation?: string;
+  response: ObservedResponse;
+  /** The catalogue fault the plan injected into this answer, if any. */
+  injected?: FaultId;
+}
+
+export type ObservedResponse =
+  /** `at`: when the answer was sent (arrival + the reply's delay). Headers as served (Retry-After, …). */
+  | { status: number; headers: MultiMap; at: number }
+  /** A network fault; `at` when it happened (a `hang` never happens: `at` is undefined). */
+  | { fault: FaultKind; at?: number }
+  | { miss: true; status: 404; at: number };
+
+export interface ConnectorOutcome {
+  /** null when it was killed (time limit) or threw (in-process). */
+  exitCode: number | null;
+  /** The harness stopped it at its time limit. */
+  timedOut: boolean;
+  /** ms on the scenario clock. */
+  startedAt: number;
+  endedAt: number;
+  stdout: string;
+  stderr: string;
+  /** In-process: the error it threw. */
+  error?: string;
+}
+
+/** What the connector declares about itself; rules judge against it, with stated tolerances. */
+export interface ConnectorPolicy {
+  /** Its per-request timeout, ms. */
+  timeoutMs: number;
+  /** Attempts per call at most (first try included). */
+  maxAttempts: number;
+  /** Its back-off base, ms (first retry waits up to about this). */
+  backoffBaseMs: number;
+  /** After this many consecutive failures to one partner the circuit opens for `cooldownMs`. */
+  circuit?: { failures: number; cooldownMs: number };
+  /** The token endpoint (operation) of an OAuth2 partner, for the token-refresh rule. */
+  tokenOperation?: string;
+  /** The operation that creates resources on the partner, and its idempotency header. */
+  createOperation?: string;
+  idempotencyHeader?: string;
+  /** Cursor pagination: the list operation and its cursor query parameter. */
+  pagination?: { operation: string; cursorParam: string };
+}
+
+/** What the scenario knows the outcome must be. */
+export interface Expectations {
+  /** Resources the connector must create exactly once each (e.g. one per source ticket). */
+  creations?: number;
+}
+
+export interface Evidence {
+  requests: ObservedRequest[];
+  connector: ConnectorOutcome;
+  /** Values that must never appear in the connector's output: its env secrets and the tokens the mocks issued. */
+  secrets: { name: string; value: string }[];
+  policy: ConnectorPolicy;
+  expectations: Expectations;
+}
+
+export const RULE_IDS = [
+  'retries-bounded',
+  'no-retry-on-permanent',
+  'token-refresh-once',
+  'retry-after-honoured',
+  'backoff-jitter',
+  'timeout-enforced',
+  'idempotency-key',
+  'exactly-once',
+  'circuit-breaker',
+  'pagination-resume',
+  'no-secret-in-output',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+export interface Verdict {
+  rule: RuleId;
+  ok: boolean;
+  /** One sentence that explains the verdict with the evidence (times, keys, counts). */
+  summary: string;
+  /** The facts behind it, JSON-serialisable (for reports). */
+  evidence: Record<string, unknown>;
+  /** True when the run gave the rule nothing to judge (e.g. no 429 was served); then ok is true. */
+  vacuous?: boolean;
+}
+
+export type Rule = (evidence: Evidence) => Verdict;
