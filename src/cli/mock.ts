@@ -10,14 +10,14 @@ import { startEmbedded } from '../engines/embedded.js';
 import type { Engine, EngineName } from '../engines/engine.js';
 import { startPrism } from '../engines/prism.js';
 import { startWireMock } from '../engines/wiremock.js';
-import { indexOperations, loadSpec, operations, resolveOperation } from '../spec/index.js';
+import { loadSpec } from '../spec/index.js';
+import { requestResolver } from '../spec/request-template.js';
 import { findPartnerSpec } from '../spec/partner-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { ResolvedOperation } from '../stubs/from-exchanges.js';
 import { stubsFromExchanges } from '../stubs/from-exchanges.js';
 import { stubsFromSpec } from '../stubs/from-spec.js';
 import { matchStub } from '../stubs/match.js';
-import { extractParams } from '../stubs/path-template.js';
 import type { JournalEntry, Stub } from '../stubs/types.js';
 import { colour, statusColour } from './output.js';
 
@@ -207,13 +207,10 @@ async function buildFromRecordings(root: string, partner: string, session: strin
 
 /** The spec's operation for a concrete request, with the template as the request spells it (base path included). */
 function resolverFor(spec: LoadedSpec): (method: string, path: string) => ResolvedOperation | undefined {
-  const index = indexOperations(operations(spec));
+  const resolve = requestResolver(spec);
   return (method, path) => {
-    const match = resolveOperation(index, method, path);
-    if (match === undefined) return undefined;
-    const op = match.operation;
-    const template = [...op.basePaths, ''].map((base) => base + op.pathTemplate).find((t) => extractParams(t, path) !== undefined);
-    return template === undefined ? undefined : { id: op.id, pathTemplate: template };
+    const found = resolve(method, path);
+    return found === undefined ? undefined : { id: found.operation.id, pathTemplate: found.template };
   };
 }
 

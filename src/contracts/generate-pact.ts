@@ -16,8 +16,7 @@ import { InputError } from '../errors.js';
 import { stableStringify } from '../exchange/canonical.js';
 import { atomicWriteFile } from '../io/atomic-write.js';
 import type { LoadedSpec } from '../spec/index.js';
-import { indexOperations, operations, resolveOperation } from '../spec/index.js';
-import { extractParams } from '../stubs/path-template.js';
+import { requestResolver } from '../spec/request-template.js';
 import { toPactMatchers } from './pact-matchers.js';
 import type { InteractionPlan, Plan, Recording, ResolvedTemplate } from './plan-interactions.js';
 import { planInteractions } from './plan-interactions.js';
@@ -79,13 +78,12 @@ export async function generatePact(options: GeneratePactOptions): Promise<Genera
 
 /** The spec's operation for a request, with its template as the request spells it (base path included). */
 function resolverFor(spec: LoadedSpec): (method: string, path: string) => ResolvedTemplate | undefined {
-  const index = indexOperations(operations(spec));
+  const resolve = requestResolver(spec);
   return (method, path) => {
-    const op = resolveOperation(index, method, path)?.operation;
-    if (op === undefined) return undefined;
-    const template = [...op.basePaths, ''].map((base) => base + op.pathTemplate).find((t) => extractParams(t, path) !== undefined);
-    if (template === undefined) return undefined;
-    return { template, ...(op.operationId !== undefined ? { operationId: op.operationId } : {}) };
+    const found = resolve(method, path);
+    if (found === undefined) return undefined;
+    const { operationId } = found.operation;
+    return { template: found.template, ...(operationId !== undefined ? { operationId } : {}) };
   };
 }
 

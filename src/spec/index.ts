@@ -32,3 +32,5 @@ export type {
   ViolationLocation,
   ViolationPart,
 } from './validate.js';
+export { requestResolver } from './request-template.js';
+export type { RequestOperation } from './request-template.js';
