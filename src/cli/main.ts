@@ -139,6 +139,17 @@ export function buildProgram(): Command {
     .option('--tag <tag...>', 'tags for the consumer version')
     .action(async (pacts: string[], options) => (await import('./contract-publish.js')).run(pacts, options));
 
+  program
+    .command('gate')
+    .description('Run the fault-injection suites (suites/**/*.test.ts) and judge the connectors; write JUnit, Markdown and HTML reports. Exit 1 on any failed verdict.')
+    .option('--suites <dir>', 'the suites folder', 'suites')
+    .option('--out <dir>', 'where the reports go', 'reports')
+    .option('--engine <name>', 'engine for the partner mocks: embedded (default) or wiremock')
+    .option('--variant <name>', 'run a seeded-defect variant of the connector instead (mutation runs)')
+    .option('--filter <text>', 'only suite files whose path contains this')
+    .option('--json', 'print the outcome as JSON (reports are written either way)')
+    .action(async (options) => (await import('./gate.js')).run(options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }

@@ -22,7 +22,7 @@ import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
-import { defaultContentType, DROPPED_HEADERS, encode, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
+import { dateHeaderList, defaultContentType, DROPPED_HEADERS, encode, httpDate, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { headerMap, Journal, type JournalStats, type LazyEntry } from './journal.js';
 
 export interface EmbeddedOptions {
@@ -59,6 +59,8 @@ type CompiledReply =
       status: number;
       /** Flat [name, value, …] with content-type and x-seam-stub; content-length too when `bytes` is set. */
       headers: string[];
+      /** `dateHeaders`, rendered when the answer is sent. */
+      dates: [string, number][] | undefined;
       /** Precomputed when there is no echo. */
       bytes: Buffer | undefined;
       /** With echo: the JSON to echo into and how to encode it. */
@@ -148,7 +150,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
     if (reply.kind === 'fault') fault(reply, req.socket, later);
     else if (reply.bytes !== undefined) {
       if (res.destroyed) return;
-      res.writeHead(reply.status, reply.headers);
+      res.writeHead(reply.status, replyHeaders(reply));
       res.end(reply.bytes);
     } else respond(reply, res, { params, query, headers: headerMap(req.rawHeaders), body });
   }
@@ -204,13 +206,22 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedE
 function respond(reply: Extract<CompiledReply, { kind: 'response' }>, res: http.ServerResponse, request: Parameters<typeof applyEcho>[2]): void {
   if (res.destroyed) return;
   if (reply.bytes !== undefined) {
-    res.writeHead(reply.status, reply.headers);
+    res.writeHead(reply.status, replyHeaders(reply));
     res.end(reply.bytes);
     return;
   }
   const bytes = encode(Buffer.from(JSON.stringify(applyEcho(reply.json, reply.echo!, request))), reply.encoding);
-  res.writeHead(reply.status, [...reply.headers, 'content-length', String(bytes.length)]);
+  res.writeHead(reply.status, [...replyHeaders(reply), 'content-length', String(bytes.length)]);
   res.end(bytes);
+}
+
+/** The compiled headers, plus any `dateHeaders` rendered now. */
+function replyHeaders(reply: Extract<CompiledReply, { kind: 'response' }>): string[] {
+  if (reply.dates === undefined) return reply.headers;
+  const now = Date.now();
+  const out = reply.headers.slice();
+  for (const [name, seconds] of reply.dates) out.push(name, httpDate(seconds, now));
+  return out;
 }
 
 function fault(reply: Extract<CompiledReply, { kind: 'fault' }>, socket: Socket, later: (fn: () => void, ms: number) => void): void {
@@ -275,6 +286,7 @@ function compile(stubs: Stub[]): Compiled {
           kind: 'response',
           status: reply.status,
           headers,
+          dates: dateHeaderList(reply.dateHeaders),
           bytes,
           json: echoes ? (json ?? {}) : undefined,
           echo: echoes ? echo : undefined,

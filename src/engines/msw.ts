@@ -33,7 +33,7 @@ import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
-import { defaultContentType, DROPPED_HEADERS, encode, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
+import { dateHeaderList, defaultContentType, DROPPED_HEADERS, encode, httpDate, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { Journal, type JournalStats } from './journal.js';
 
 export const DEFAULT_MSW_BASE_URL = 'http://partner.msw.invalid';
@@ -147,6 +147,10 @@ export function createMswStubs(stubs: Stub[], options: MswHandlerOptions = {}): 
       if (bytes === undefined) bytes = encode(Buffer.from(JSON.stringify(applyEcho(reply.json, reply.echo!, { params: result.params, query, headers, body }))), reply.encoding);
       const nullBody = NULL_BODY_STATUSES.has(reply.status) || method === 'HEAD';
       const out = reply.headers.slice();
+      if (reply.dates !== undefined) {
+        const now = Date.now();
+        for (const [name, seconds] of reply.dates) out.push([name, httpDate(seconds, now)]);
+      }
       if (!nullBody) out.push(['content-length', String(bytes.length)]);
       return new HttpResponse(nullBody || bytes.length === 0 ? null : bytes, { status: reply.status, statusText: http.STATUS_CODES[reply.status] ?? '', headers: out });
     },
@@ -251,6 +255,8 @@ type CompiledReply =
       status: number;
       /** Including content-type and x-seam-stub, without content-length. */
       headers: [string, string][];
+      /** `dateHeaders`, rendered when the answer is sent. */
+      dates: [string, number][] | undefined;
       /** Precomputed when there is no echo. */
       bytes: Buffer | undefined;
       json: unknown;
@@ -300,6 +306,7 @@ function compile(stubs: Stub[]): Compiled {
           kind: 'response',
           status: reply.status,
           headers,
+          dates: dateHeaderList(reply.dateHeaders),
           bytes: echoes ? undefined : encode(bodyBytes(reply.body), encoding),
           json: echoes ? (json ?? {}) : undefined,
           echo: echoes ? echo : undefined,

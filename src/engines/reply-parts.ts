@@ -1,6 +1,6 @@
 // What every engine serves the same way, whatever its transport: a body's default content type,
 // the content-encodings a stub may ask for, the bytes of the `truncated` fault, the 404 body of a
-// miss, and how much of a request body a journal keeps.
+// miss, how much of a request body a journal keeps, and how a reply's `dateHeaders` render.
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { Body } from '../exchange/types.js';
 import type { NearMiss } from '../stubs/match.js';
@@ -46,4 +46,15 @@ export function defaultContentType(body: Body | undefined): string | undefined {
 /** The 404 body of an unmatched request: what was asked, and the closest stubs with why each missed. */
 export function missBody(method: string, path: string, near: NearMiss[]): Buffer {
   return Buffer.from(JSON.stringify({ error: 'no stub matched', request: { method, path }, near }));
+}
+
+/** A reply's `dateHeaders` as [name, seconds] pairs, names lower-case; undefined when it has none. */
+export function dateHeaderList(dateHeaders: Record<string, number> | undefined): [string, number][] | undefined {
+  const list = Object.entries(dateHeaders ?? {}).map(([name, seconds]): [string, number] => [name.toLowerCase(), seconds]);
+  return list.length > 0 ? list : undefined;
+}
+
+/** The IMF-fixdate `seconds` after `now` (ms since the epoch): `Sun, 06 Nov 1994 08:49:37 GMT`. */
+export function httpDate(seconds: number, now = Date.now()): string {
+  return new Date(now + seconds * 1000).toUTCString();
 }

@@ -19,6 +19,10 @@
 //   WireMock's container threads for as long as the client waits.
 // - Echo uses WireMock's `response-template` transformer on the JSON body; echoed values are
 //   strings, and other strings in that body must not contain `{{`.
+// - `dateHeaders` use the same transformer: `{{now offset='N seconds' timezone='GMT' format='EEE,
+//   dd MMM yyyy HH:mm:ss z'}}` (Java's SimpleDateFormat: English day and month names need a JVM
+//   with an English default locale, which a stock WireMock image has). The body is templated too,
+//   so it must not contain `{{` either.
 import { createHash } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,7 +30,7 @@ import { InputError } from '../errors.js';
 import { formToString, isJsonMediaType, mediaType } from '../exchange/body.js';
 import type { Body, MultiMap } from '../exchange/types.js';
 import { atomicWriteFile } from '../io/atomic-write.js';
-import { defaultContentType, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
+import { dateHeaderList, defaultContentType, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
 import { compileStubs } from '../stubs/match.js';
 import {
   DEFAULT_PRIORITY,
@@ -294,11 +298,12 @@ function compileResponse(stub: Stub, reply: ResponseReply, index: number, name: 
     headers['content-type'] = contentType;
     headers[STUB_HEADER] = stub.id;
   }
+  for (const [header, seconds] of dateHeaderList(reply.dateHeaders) ?? []) headers[header] = dateTemplate(seconds);
   out.headers = headers;
   const echo = reply.echo !== undefined && reply.echo.length > 0 && reply.body !== undefined && 'json' in reply.body ? reply.echo : undefined;
   const body = echo !== undefined ? { json: withEchoTemplates((reply.body as { json: unknown }).json, echo) } : reply.body;
   Object.assign(out, compileBody(body, contentType, `${name}.${index}`, files));
-  if (echo !== undefined) out.transformers = ['response-template'];
+  if (echo !== undefined || reply.dateHeaders !== undefined) out.transformers = ['response-template'];
   if (reply.delayMs !== undefined && reply.delayMs > 0) out.fixedDelayMilliseconds = Math.round(reply.delayMs);
   return out;
 }
@@ -316,6 +321,11 @@ function responseHeaders(stubId: string, headers: MultiMap | undefined): Record<
   return out;
 }
 
+
+/** An HTTP-date `seconds` after the answer, as WireMock's `now` helper renders it. */
+export function dateTemplate(seconds: number): string {
+  return `{{now offset='${Math.round(seconds)} seconds' timezone='GMT' format='EEE, dd MMM yyyy HH:mm:ss z'}}`;
+}
 
 function headerValue(headers: MultiMap | undefined, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers ?? {})) {

@@ -38,6 +38,7 @@ function reply(r: Reply): Reply {
   return {
     status: r.status,
     ...(r.headers !== undefined ? { headers: sortedMap(r.headers) } : {}),
+    ...(r.dateHeaders !== undefined ? { dateHeaders: Object.fromEntries(Object.entries(r.dateHeaders).sort(([a], [b]) => compare(a, b))) } : {}),
     ...(r.body !== undefined ? { body: canonicalBody(r.body) } : {}),
     ...(r.delayMs !== undefined ? { delayMs: r.delayMs } : {}),
     ...(r.echo !== undefined ? { echo: r.echo.map((e) => ({ from: e.from, to: e.to })) } : {}),

@@ -76,6 +76,7 @@ export const stubSchema = {
                 properties: {
                   status: { type: 'integer', minimum: 100, maximum: 999 },
                   headers: { ...multiMap, propertyNames: { pattern: '^[^A-Z]*$' } },
+                  dateHeaders: { type: 'object', propertyNames: { pattern: '^[^A-Z]*$' }, additionalProperties: { type: 'integer', minimum: 0 } },
                   body,
                   delayMs,
                   echo: {

@@ -15,6 +15,12 @@ export const FAULT_KINDS: readonly FaultKind[] = ['reset', 'empty', 'malformed-c
 export interface ResponseReply {
   status: number;
   headers?: MultiMap;
+  /**
+   * Headers whose value is an HTTP-date computed when the answer is sent: name (lower-case) →
+   * seconds after that moment (e.g. `{ 'retry-after': 2 }`), rendered as an IMF-fixdate
+   * (`Sun, 06 Nov 1994 08:49:37 GMT`, whole seconds, truncated as any HTTP-date is).
+   */
+  dateHeaders?: Record<string, number>;
   body?: Body;
   /** Wait this long before answering. */
   delayMs?: number;

@@ -1,0 +1,16 @@
+// `seam/testing`: the API suites are written in. Importing it registers the judge's matchers.
+import './matchers.js';
+
+export { MATCHER_RULES } from './matchers.js';
+export { inProcessConnector, processConnector } from './connector.js';
+export type { Connector, ConnectorContext, ConnectorRun, ProcessConnectorOptions } from './connector.js';
+export { preparePartner, startPartner } from './partner.js';
+export type { EngineChoice, PartnerMock, PartnerSource, PreparedPartner } from './partner.js';
+export { envName, noFaults, runScenario } from './scenario.js';
+export type { ScenarioOptions, ScenarioRun } from './scenario.js';
+export { attach, SEAM_META } from './meta.js';
+export { faultMatrix } from '../faults/matrix.js';
+export type { CallSelector, FaultId, FaultPlan, FaultRule } from '../faults/types.js';
+export { FAULT_IDS } from '../faults/types.js';
+export type { ConnectorPolicy, Evidence, Expectations, ObservedRequest, RuleId, Verdict } from '../judge/types.js';
+export { RULE_IDS } from '../judge/types.js';
