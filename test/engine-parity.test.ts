@@ -16,6 +16,8 @@
 //   (no content-type, no `x-seam-stub`), so only status and error are compared there.
 // - a miss: all three answer 404, but WireMock's body is its own near-miss report (no
 //   `x-seam-stub`), so only the status is compared there; embedded and msw are compared whole.
+// - `dateHeaders` (an HTTP-date computed when the answer is sent): the value depends on the
+//   moment, so the client's view keeps whether it is an IMF-fixdate 1–3 s after the response arrived.
 //
 // msw intercepts `fetch` process-wide, so it listens only during its own run and is closed before
 // the others make real network calls.
@@ -30,6 +32,8 @@ import type { JournalEntry, Stub } from '../src/stubs/types.js';
 const DELAY_MS = 300;
 const FAULT_DELAY_MS = 200;
 const HANG_TIMEOUT_MS = 400;
+const RETRY_AFTER_S = 2;
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0xff, 0xfe]);
 
 const stubs: Stub[] = [
@@ -83,6 +87,11 @@ const stubs: Stub[] = [
   { id: 'malformed', request: { method: 'GET', path: '/fault/malformed' }, replies: [{ fault: 'malformed-chunk' }] },
   { id: 'truncated', request: { method: 'GET', path: '/fault/truncated' }, replies: [{ fault: 'truncated' }] },
   { id: 'hang', request: { method: 'GET', path: '/fault/hang' }, replies: [{ fault: 'hang' }] },
+  {
+    id: 'rate-limit-date',
+    request: { method: 'GET', path: '/limited' },
+    replies: [{ status: 429, headers: { 'content-type': 'application/json' }, dateHeaders: { 'retry-after': RETRY_AFTER_S }, body: { json: { error: 'rate-limit-date' } } }],
+  },
 ];
 
 /** Headers that name the engine or describe framing, not the stub. */
@@ -136,6 +145,7 @@ const script: Step[] = [
   { name: 'fault truncated', path: '/fault/truncated' },
   { name: 'fault hang', path: '/fault/hang', timeoutMs: HANG_TIMEOUT_MS },
   { name: 'miss', path: '/nothing/here' },
+  { name: 'date header', path: '/limited' },
 ];
 /** After engine.reset(): the sequence starts over. */
 const afterReset: Step = { name: 'sequence 1 after reset()', path: '/v1/customers', init: json({ email: 'a@example.com' }) };
@@ -153,9 +163,13 @@ async function run(base: string, step: Step): Promise<Seen> {
   try {
     // globalThis.fetch read at call time: msw swaps it while it listens.
     const response = await globalThis.fetch(`${base}${step.path}`, { ...step.init, signal: AbortSignal.timeout(step.timeoutMs ?? 5000) });
+    const received = Date.now();
     seen.status = response.status;
     // `content-encoding: identity` says "not encoded" (WireMock's truncated trick sends it).
-    seen.headers = [...response.headers].filter(([name, value]) => !ENGINE_HEADERS.has(name) && !(name === 'content-encoding' && value === 'identity')).sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+    seen.headers = [...response.headers]
+      .filter(([name, value]) => !ENGINE_HEADERS.has(name) && !(name === 'content-encoding' && value === 'identity'))
+      .map(([name, value]): [string, string] => [name, name === 'retry-after' && !/^\d+$/.test(value) ? dateView(value, received) : value])
+      .sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
     try {
       const bytes = Buffer.from(await response.arrayBuffer());
       seen.body = isUtf8(bytes) ? { text: bytes.toString('utf8') } : { base64: bytes.toString('base64') };
@@ -168,6 +182,13 @@ async function run(base: string, step: Step): Promise<Seen> {
   // Node timers may fire up to ~1 ms early against performance.now().
   if (step.minMs !== undefined) seen.waited = performance.now() - started >= step.minMs - 1;
   return seen;
+}
+
+/** An HTTP-date header as the comparison sees it: its form and how far ahead of `received` it is. */
+function dateView(value: string, received: number): string {
+  const ahead = Date.parse(value) - received;
+  // 2 s after sending, truncated to the second (so more than 1 s), less the moment it took to arrive.
+  return IMF_FIXDATE.test(value) && ahead > 900 && ahead <= 3000 ? 'IMF-fixdate 1–3 s ahead' : `${value} (${ahead} ms ahead)`;
 }
 
 interface Run {
@@ -294,6 +315,15 @@ describe('engine parity: embedded, msw and wiremock serve the same stubs alike',
         ['content-type', 'application/json'],
         ['x-seam-stub', 'truncated'],
       ],
+    });
+    expect(seen['date header']).toEqual({
+      status: 429,
+      headers: [
+        ['content-type', 'application/json'],
+        ['retry-after', 'IMF-fixdate 1–3 s ahead'],
+        ['x-seam-stub', 'rate-limit-date'],
+      ],
+      body: { text: '{"error":"rate-limit-date"}' },
     });
     expect(seen['miss']).toMatchObject({ status: 404 });
     expect(JSON.parse((seen['miss']!.body as { text: string }).text)).toMatchObject({ error: 'no stub matched', request: { method: 'GET', path: '/nothing/here' } });

@@ -1,6 +1,8 @@
-// One circuit per partner. Closed: calls pass, consecutive failures are counted. Open (after
-// `failures` in a row): calls fail at once without touching the partner. After `cooldownMs` it is
-// half-open: exactly one probe passes; its success closes the circuit, its failure opens it again.
+// One circuit per partner. Closed: calls pass, and consecutive failures are counted per operation,
+// so a healthy read endpoint does not mask a write endpoint that keeps failing. Open (once any
+// operation fails `failures` times in a row): every call to the partner fails at once without
+// touching it. After `cooldownMs` it is half-open: exactly one probe passes; its success closes the
+// circuit (all counts start again), its failure opens it for another cool-down.
 
 export interface CircuitOptions {
   failures: number;
@@ -12,8 +14,8 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export interface CircuitBreaker {
   /** Call before each request; throws CircuitOpenError when the request must not be sent. */
   acquire(): void;
-  success(): void;
-  failure(): void;
+  success(operation: string): void;
+  failure(operation: string): void;
   state(): CircuitState;
 }
 
@@ -33,7 +35,7 @@ export function createCircuitBreaker(
   now: () => number,
   onChange: (state: CircuitState) => void = () => {},
 ): CircuitBreaker {
-  let consecutive = 0;
+  const consecutive = new Map<string, number>();
   let openedAt = 0;
   let current: CircuitState = 'closed';
   let probing = false;
@@ -41,6 +43,11 @@ export function createCircuitBreaker(
     if (next === current) return;
     current = next;
     onChange(next);
+  };
+  const open = (): void => {
+    probing = false;
+    openedAt = now();
+    move('open');
   };
   return {
     acquire() {
@@ -54,24 +61,24 @@ export function createCircuitBreaker(
         probing = true;
       }
     },
-    success() {
-      consecutive = 0;
-      probing = false;
-      move('closed');
-    },
-    failure() {
-      consecutive++;
-      if (current === 'half-open' || consecutive >= options.failures) {
+    success(operation) {
+      if (current === 'half-open') {
+        consecutive.clear();
         probing = false;
-        openedAt = now();
-        move('open');
+        move('closed');
       }
+      consecutive.delete(operation);
+    },
+    failure(operation) {
+      const count = (consecutive.get(operation) ?? 0) + 1;
+      consecutive.set(operation, count);
+      if (current === 'half-open' || count >= options.failures) open();
     },
     state: () => current,
   };
 }
 
-/** A breaker that never opens (for callers that want none). */
+/** A breaker that never opens. */
 export function alwaysClosed(): CircuitBreaker {
   return { acquire() {}, success() {}, failure() {}, state: () => 'closed' };
 }

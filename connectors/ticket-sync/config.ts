@@ -74,7 +74,7 @@ export function configFromEnv(env: Record<string, string | undefined>): TicketSy
     if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`${name} must be an integer ≥ ${min}, got "${raw}"`);
     else tuning[field] = Number(raw);
   }
-  if (problems.length > 0) throw new ConfigError(`ticket-sync: bad configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigError(`bad configuration: ${problems.join('; ')}`);
   return { ...required, ...tuning };
 }
 

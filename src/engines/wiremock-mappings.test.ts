@@ -162,6 +162,15 @@ describe('compileWireMock', () => {
     expect(echo.jsonBody).toEqual({ id: '{{{request.path.[user]}}}', profile: { email: "{{{jsonPath request.body '$.email'}}}" } });
   });
 
+  it('renders dateHeaders with the now helper, through the response-template transformer', () => {
+    const { mappings: compiled } = compileWireMock([{ id: 'limited', request: { method: 'GET', path: '/limited' }, replies: [{ status: 429, dateHeaders: { 'Retry-After': 2 } }] }]);
+    expect(compiled[0]!.response).toEqual({
+      status: 429,
+      headers: { 'x-seam-stub': 'limited', 'retry-after': "{{now offset='2 seconds' timezone='GMT' format='EEE, dd MMM yyyy HH:mm:ss z'}}" },
+      transformers: ['response-template'],
+    });
+  });
+
   it('is deterministic: same stubs, same bytes; 2-space JSON with a trailing newline', () => {
     const again = compileWireMock(structuredClone(stubs)).files;
     expect(again.map((f) => [f.path, String(f.data)])).toEqual(files.map((f) => [f.path, String(f.data)]));

@@ -323,7 +323,7 @@ function responseHeaders(stubId: string, headers: MultiMap | undefined): Record<
 
 
 /** An HTTP-date `seconds` after the answer, as WireMock's `now` helper renders it. */
-export function dateTemplate(seconds: number): string {
+function dateTemplate(seconds: number): string {
   return `{{now offset='${Math.round(seconds)} seconds' timezone='GMT' format='EEE, dd MMM yyyy HH:mm:ss z'}}`;
 }
 

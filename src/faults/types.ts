@@ -20,6 +20,8 @@ export const FAULT_IDS = [
   'truncated', // Content-Length larger than the body sent
   'unauthorized', // 401 for the current token until the connector fetches a new one
   'conflict', // 409
+  'bad-request', // 400: permanent, must not be retried
+  'unprocessable', // 422 on a write: permanent, must not be retried
   'unknown-enum', // the normal body with an enum field set to a value the spec does not list
   'missing-optional', // the normal body without an optional field
   'extra-field', // the normal body with a field the spec does not define

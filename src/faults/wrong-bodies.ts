@@ -76,11 +76,7 @@ function indexed(spec: LoadedSpec): { ops: Operation[]; index: OperationIndex } 
 
 function extraField(json: unknown): WrongBody | undefined {
   if (isObj(json)) return { json: { ...json, [EXTRA_FIELD]: EXTRA_FIELD_VALUE }, pointer: `/${EXTRA_FIELD}` };
-  if (Array.isArray(json) && isObj(json[0])) {
-    const copy = structuredClone(json) as Obj[];
-    copy[0]![EXTRA_FIELD] = EXTRA_FIELD_VALUE;
-    return { json: copy, pointer: `/0/${EXTRA_FIELD}` };
-  }
+  if (Array.isArray(json) && isObj(json[0])) return { json: [{ ...json[0], [EXTRA_FIELD]: EXTRA_FIELD_VALUE }, ...json.slice(1)], pointer: `/0/${EXTRA_FIELD}` };
   return undefined;
 }
 

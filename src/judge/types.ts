@@ -27,8 +27,8 @@ export interface ObservedRequest {
 }
 
 export type ObservedResponse =
-  /** `at`: when the answer was sent (arrival + the reply's delay). Headers as served (Retry-After, …). */
-  | { status: number; headers: MultiMap; at: number }
+  /** `at`: when the answer was sent (arrival + the reply's delay). Headers as served (Retry-After, …); `body` as served, when kept (pagination reads its next cursor). */
+  | { status: number; headers: MultiMap; at: number; body?: Body }
   /** A network fault; `at` when it happened (a `hang` never happens: `at` is undefined). */
   | { fault: FaultKind; at?: number }
   | { miss: true; status: 404; at: number };
@@ -62,8 +62,8 @@ export interface ConnectorPolicy {
   /** The operation that creates resources on the partner, and its idempotency header. */
   createOperation?: string;
   idempotencyHeader?: string;
-  /** Cursor pagination: the list operation and its cursor query parameter. */
-  pagination?: { operation: string; cursorParam: string };
+  /** Cursor pagination: the list operation, its cursor query parameter, and where an answer's body holds the next cursor (a JSON pointer, default `/next_cursor`; null or absent there = last page). */
+  pagination?: { operation: string; cursorParam: string; nextCursorPointer?: string };
 }
 
 /** What the scenario knows the outcome must be. */
@@ -79,6 +79,8 @@ export interface Evidence {
   secrets: { name: string; value: string }[];
   policy: ConnectorPolicy;
   expectations: Expectations;
+  /** Wall-clock time (ms since the Unix epoch) at scenario time 0: places an HTTP-date (Retry-After) on the scenario clock. */
+  epochMs?: number;
 }
 
 export const RULE_IDS = [

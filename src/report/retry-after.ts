@@ -18,7 +18,8 @@ export function retryAfter(headers: MultiMap): RetryAfter | undefined {
   const value = first(headers, 'retry-after')?.trim();
   if (value === undefined || value === '') return undefined;
   if (/^\d+$/.test(value)) return { delayMs: Number(value) * 1000, value };
-  const until = Date.parse(value);
+  // V8's Date.parse takes almost anything ('1.5' is a date); an HTTP-date names a month and a time.
+  const until = /[A-Za-z]{3}/.test(value) && /\d{2}:\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
   const date = first(headers, 'date');
   const now = date === undefined ? Number.NaN : Date.parse(date);
   if (Number.isNaN(until) || Number.isNaN(now)) return { delayMs: undefined, value };

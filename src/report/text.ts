@@ -82,7 +82,7 @@ export function outcomeText(outcome: ConnectorOutcome): string {
   const took = durationText(outcome.endedAt - outcome.startedAt);
   if (outcome.timedOut) return `timed out after ${took}`;
   if (outcome.exitCode !== null) return `exit ${outcome.exitCode} after ${took}`;
-  return outcome.error !== undefined ? `threw after ${took}: ${outcome.error}` : `killed after ${took}`;
+  return outcome.error !== undefined ? `threw after ${took}: ${outcome.error}` : `ended without an exit code after ${took}`;
 }
 
 /** ✓ passed, ✗ failed, ○ vacuous (passed with nothing to judge). */

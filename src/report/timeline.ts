@@ -11,8 +11,8 @@ import { clockText, durationText, escapeXml, escapeXmlText, outcomeText } from '
 import type { ScenarioResult } from './types.js';
 
 const LABEL_W = 130;
-const PLOT_W = 1000;
-const RIGHT_W = 100;
+const PLOT_W = 760;
+const RIGHT_W = 90;
 const AXIS_H = 28;
 const ROW_H = 16;
 const LANE_PAD = 5;
@@ -96,10 +96,17 @@ interface Mark {
   unplacedRetryAfter: string | undefined;
 }
 
+/** How far a row is taken: by bars and labels, and by a Retry-After window that only its own call's next attempt may enter. */
+interface Row {
+  end: number;
+  windowEnd: number;
+  windowOwner: Mark | undefined;
+}
+
 interface Lane {
   name: string;
   marks: Mark[];
-  rowEnds: number[];
+  rows: Row[];
   top: number;
   height: number;
 }
@@ -148,7 +155,7 @@ export function renderTimeline(scenario: ScenarioResult): string {
   const laneOf = new Map<string, Lane>();
   for (const r of requests) {
     if (laneOf.has(r.partner)) continue;
-    const lane: Lane = { name: r.partner, marks: [], rowEnds: [], top: 0, height: 0 };
+    const lane: Lane = { name: r.partner, marks: [], rows: [], top: 0, height: 0 };
     lanes.push(lane);
     laneOf.set(r.partner, lane);
   }
@@ -162,15 +169,23 @@ export function renderTimeline(scenario: ScenarioResult): string {
     const label = markLabel(r);
     // A hang's label sits inside its bar; others after the bar's end.
     const occupiedTo = kind === 'hang' ? plotEnd : x2 + (label === undefined ? 0 : 3 + label.length * CHAR_W) + 3;
-    let row = lane.rowEnds.findIndex((end) => end <= x1 - 1);
-    if (row === -1 && lane.rowEnds.length < MAX_ROWS) row = lane.rowEnds.length;
-    if (row === -1) row = lane.rowEnds.indexOf(Math.min(...lane.rowEnds));
-    lane.rowEnds[row] = Math.max(lane.rowEnds[row] ?? 0, occupiedTo);
-
     const key = callKey(r);
     const before = lastOfCall.get(key);
     const previous = before !== undefined && failed(before) ? before : undefined;
     const w = windows.get(r);
+
+    // A retry goes on its previous attempt's row when it fits, so a chain reads left to right and
+    // a retry inside the window is drawn inside it; otherwise the first free row.
+    const fits = (row: Row): boolean => row.end <= x1 - 1 && (row.windowEnd <= x1 - 1 || row.windowOwner === previous);
+    let row = previous !== undefined && fits(lane.rows[previous.row] as Row) ? previous.row : lane.rows.findIndex(fits);
+    if (row === -1 && lane.rows.length < MAX_ROWS) row = lane.rows.length;
+    if (row === -1) {
+      const ends = lane.rows.map((r) => Math.max(r.end, r.windowEnd));
+      row = ends.indexOf(Math.min(...ends));
+    }
+    const taken = (lane.rows[row] ??= { end: 0, windowEnd: 0, windowOwner: undefined });
+    taken.end = Math.max(taken.end, occupiedTo);
+    if (typeof w === 'object') Object.assign(taken, { windowEnd: Math.max(taken.windowEnd, x(w.to)), windowOwner: undefined });
     const mark: Mark = {
       request: r,
       kind,
@@ -184,6 +199,7 @@ export function renderTimeline(scenario: ScenarioResult): string {
       window: typeof w === 'object' ? w : undefined,
       unplacedRetryAfter: typeof w === 'string' ? w : undefined,
     };
+    if (mark.window !== undefined) taken.windowOwner = mark;
     lastOfCall.set(key, mark);
     lane.marks.push(mark);
   }
@@ -193,7 +209,7 @@ export function renderTimeline(scenario: ScenarioResult): string {
   let y = connectorTop + connectorHeight;
   for (const lane of lanes) {
     lane.top = y;
-    lane.height = Math.max(1, lane.rowEnds.length) * ROW_H + 2 * LANE_PAD;
+    lane.height = Math.max(1, lane.rows.length) * ROW_H + 2 * LANE_PAD;
     y += lane.height;
   }
   const height = y + 6;
@@ -210,6 +226,7 @@ export function renderTimeline(scenario: ScenarioResult): string {
   out.push(`<text x="6" y="${n(connectorTop + connectorHeight / 2 + 3.5)}" font-weight="600">connector</text>`);
   lanes.forEach((lane, i) => {
     out.push(`<rect x="0" y="${n(lane.top)}" width="${width}" height="${n(lane.height)}" fill="${i % 2 === 0 ? '#ffffff' : '#f8f9fa'}"/>`);
+    out.push(`<line x1="0" y1="${n(lane.top)}" x2="${width}" y2="${n(lane.top)}" stroke="#e9ecef"/>`);
     const name = lane.name.length > 15 ? `${lane.name.slice(0, 14)}…` : lane.name;
     out.push(
       `<text x="6" y="${n(lane.top + LANE_PAD + ROW_H / 2 + 3.5)}"><title>${escapeXmlText(`${lane.name}: ${lane.marks.length} requests`)}</title>` +
@@ -243,16 +260,17 @@ export function renderTimeline(scenario: ScenarioResult): string {
     );
   }
 
-  // Retry-After windows under the marks, as tall as the lane: no attempt to that partner's call belongs inside.
+  // Retry-After windows under the marks, in their answer's row: the call's next attempt belongs after the dashed edge.
   for (const lane of lanes) {
     for (const mark of lane.marks) {
       if (mark.window === undefined) continue;
       const wx1 = x(mark.window.from);
       const wx2 = x(mark.window.to);
+      const top = rowMid(lane, mark.row) - ROW_H / 2 + 1;
       out.push(
         `<g class="retry-after"><title>${escapeXmlText(`Retry-After: ${mark.window.value} on #${mark.request.seq} (answered ${clockText(mark.window.from)}): no retry before ${clockText(mark.window.to)}`)}</title>` +
-          `<rect x="${n(wx1)}" y="${n(lane.top + 1)}" width="${n(Math.max(wx2 - wx1, 1))}" height="${n(lane.height - 2)}" fill="${WINDOW_COLOUR}" fill-opacity="0.1"/>` +
-          `<line x1="${n(wx2)}" y1="${n(lane.top + 1)}" x2="${n(wx2)}" y2="${n(lane.top + lane.height - 1)}" stroke="${WINDOW_COLOUR}" stroke-dasharray="4 3"/></g>`,
+          `<rect x="${n(wx1)}" y="${n(top)}" width="${n(Math.max(wx2 - wx1, 1))}" height="${ROW_H - 2}" fill="${WINDOW_COLOUR}" fill-opacity="0.15"/>` +
+          `<line x1="${n(wx2)}" y1="${n(top)}" x2="${n(wx2)}" y2="${n(top + ROW_H - 2)}" stroke="${WINDOW_COLOUR}" stroke-width="1.5" stroke-dasharray="3 2"/></g>`,
       );
     }
   }
@@ -304,9 +322,11 @@ export function renderTimeline(scenario: ScenarioResult): string {
       const ay = rowMid(lane, prev.row);
       const bx = mark.x1;
       const by = rowMid(lane, mark.row);
+      // On one row: a line just under the bars (clear of the labels); across rows: an S-curve.
+      const under = BAR_H / 2 + 2;
       const d =
         prev.row === mark.row
-          ? `M${n(ax)} ${n(ay)}C${n(ax)} ${n(ay - 10)} ${n(bx)} ${n(by - 10)} ${n(bx)} ${n(by)}`
+          ? `M${n(ax)} ${n(ay + under)}H${n(bx)}`
           : `M${n(ax)} ${n(ay)}C${n((ax + bx) / 2)} ${n(ay)} ${n((ax + bx) / 2)} ${n(by)} ${n(bx)} ${n(by)}`;
       out.push(`<path class="chain" d="${d}" fill="none" stroke="#495057" stroke-width="1" stroke-dasharray="3 2"><title>${escapeXmlText(`attempt ${mark.attempt}: #${prev.request.seq} → #${mark.request.seq}`)}</title></path>`);
     }

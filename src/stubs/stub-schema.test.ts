@@ -16,6 +16,7 @@ const good: Stub[] = [
     },
     replies: [
       { status: 200, headers: { 'content-type': 'application/json' }, body: { json: { id: 'cus_1' } }, echo: [{ from: 'path.customer', to: '/id' }] },
+      { status: 429, dateHeaders: { 'retry-after': 2 } },
       { fault: 'reset', delayMs: 20 },
     ],
     source: ['e01'],
@@ -49,9 +50,9 @@ describe('checkStubs', () => {
     expect(e.message).toContain('mocks/stripe/stubs.json at /1/replies');
 
     const badFault = structuredClone(good) as unknown as { replies: { fault: string }[] }[];
-    badFault[0]!.replies[1]!.fault = 'explode';
+    badFault[0]!.replies[2]!.fault = 'explode';
     e = problem(badFault);
-    expect(e.pointer).toBe('/0/replies/1/fault');
+    expect(e.pointer).toBe('/0/replies/2/fault');
     expect(e.message).toContain('must be one of');
 
     const extra = structuredClone(good) as unknown as { request: Record<string, unknown> }[];
@@ -59,6 +60,10 @@ describe('checkStubs', () => {
     e = problem(extra);
     expect(e.pointer).toBe('/2/request/cookies');
     expect(e.message).toContain('is not an allowed property');
+
+    const fractional = structuredClone(good) as unknown as { replies: { dateHeaders?: Record<string, number> }[] }[];
+    fractional[0]!.replies[1]!.dateHeaders = { 'retry-after': 1.5 };
+    expect(problem(fractional).pointer).toBe('/0/replies/1/dateHeaders/retry-after');
 
     const upperHeader = structuredClone(good);
     upperHeader[0]!.request.headers = { Accept: { equals: 'x' } };

@@ -3,6 +3,7 @@
 // What it answered is read back as ObservedRequests on the scenario's clock.
 import { InputError } from '../errors.js';
 import { startEmbedded } from '../engines/embedded.js';
+import { dateHeaderList, httpDate } from '../engines/reply-parts.js';
 import type { Engine } from '../engines/engine.js';
 import { startMsw } from '../engines/msw.js';
 import { startWireMock } from '../engines/wiremock.js';
@@ -100,13 +101,23 @@ export async function startPartner(prepared: PreparedPartner, plan: FaultPlan, e
     issued: applied.issued,
     async observed(origin) {
       const entries = await running.journal();
-      return entries.map((e) => observe(prepared.name, e, byId, applied.faultAt, engine === 'wiremock' ? wallStart + wallToPerf - origin : perfStart - origin));
+      const offset = engine === 'wiremock' ? wallStart + wallToPerf - origin : perfStart - origin;
+      // Scenario clock → wall clock, for the HTTP-dates the engines rendered when they answered.
+      const wallAt = (at: number): number => wallStart + (at + origin - perfStart);
+      return entries.map((e) => observe(prepared.name, e, byId, applied.faultAt, offset, wallAt));
     },
     close: () => running.close(),
   };
 }
 
-function observe(partner: string, e: JournalEntry, stubs: Map<string, Stub>, faultAt: (stubId: string, replyIndex: number) => FaultId | undefined, offset: number): Omit<ObservedRequest, 'seq'> {
+function observe(
+  partner: string,
+  e: JournalEntry,
+  stubs: Map<string, Stub>,
+  faultAt: (stubId: string, replyIndex: number) => FaultId | undefined,
+  offset: number,
+  wallAt: (at: number) => number,
+): Omit<ObservedRequest, 'seq'> {
   const at = round(e.at + offset);
   const stub = e.stubId !== null ? stubs.get(e.stubId) : undefined;
   const out: Omit<ObservedRequest, 'seq'> = {
@@ -126,8 +137,13 @@ function observe(partner: string, e: JournalEntry, stubs: Map<string, Stub>, fau
   const answeredAt = round(at + (reply.delayMs ?? 0));
   if (isFault(reply)) out.response = reply.fault === 'hang' ? { fault: 'hang' } : { fault: reply.fault, at: answeredAt };
   else {
+    // The headers as served: the stub's, its HTTP-dates rendered at the moment of answering, and
+    // the `date` every engine sends (so a reader can place an HTTP-date on the scenario clock).
     const headers: MultiMap = {};
     for (const [k, v] of Object.entries(reply.headers ?? {})) headers[k.toLowerCase()] = v;
+    const wall = wallAt(answeredAt);
+    headers.date = httpDate(0, wall);
+    for (const [name, seconds] of dateHeaderList(reply.dateHeaders) ?? []) headers[name] = httpDate(seconds, wall);
     out.response = { status: reply.status, headers, at: answeredAt, ...(reply.body !== undefined ? { body: reply.body } : {}) };
   }
   const injected = faultAt(stub.id, e.replyIndex);

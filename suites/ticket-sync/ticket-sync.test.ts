@@ -6,8 +6,9 @@
 // `seam gate` runs this file; SEAM_VARIANT runs a seeded-defect build of the connector instead
 // (then the rule that names the defect must fail), SEAM_ENGINE picks the mocks' engine.
 import { describe, expect, test } from 'vitest';
-import { attach, faultMatrix, noFaults, preparePartner, processConnector, runScenario, type EngineChoice, type FaultPlan, type ScenarioOptions } from 'seam/testing';
+import { attach, faultMatrix, preparePartner, processConnector, runScenario, type EngineChoice, type FaultPlan, type ScenarioOptions } from 'seam/testing';
 import { TICKET_SYNC_ENV, TICKET_SYNC_POLICY, CREATED_ISSUES, ticketSyncCommand } from './config.js';
+import { TARGETED } from './scenarios.js';
 
 const variant = process.env.SEAM_VARIANT;
 const engine = (process.env.SEAM_ENGINE ?? 'embedded') as EngineChoice;
@@ -37,61 +38,16 @@ const matrix = [
   ...faultMatrix(tracker.stubs, { ...(tracker.spec !== undefined ? { spec: tracker.spec } : {}), seed: 7, tokenTarget: 'POST /oauth/token' }),
 ];
 
-describe.concurrent('ticket-sync: happy path and targeted scenarios', () => {
-  test('no faults: every ticket synced, every rule passes', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('no faults', noFaults())));
-    expect(run.evidence.connector.exitCode).toBe(0);
-    expect(run).toPassJudge();
-    expect(run).toKeepSecrets();
-    expect(run).toCreateExactlyOnce();
-  });
-
-  test('5xx on every operation, first 2 calls: bounded back-off with jitter', async ({ task }) => {
-    const plan: FaultPlan = {
-      seed: 11,
-      rules: ['GET /api/v2/tickets', 'GET /v1/issues', 'POST /v1/issues', 'PATCH /v1/issues/{issue_id}'].map((target) => ({ target, fault: 'server-error' as const, when: { first: 2 } })),
-    };
-    const run = attach(task, await runScenario(scenario('5xx on every operation, first 2 calls', plan)));
-    expect(run).toBackOffWithJitter();
-    expect(run).toPassJudge();
-  });
-
-  test('429 with Retry-After on creates: the wait is honoured', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('429 on creates, calls 1-2', { seed: 12, rules: [{ target: 'POST /v1/issues', fault: 'rate-limit', when: { calls: [1, 2] }, retryAfterSeconds: 1 }] })));
-    expect(run).toHonorRetryAfter();
-    expect(run).toPassJudge();
-  });
-
-  test('tracker down for good: the circuit opens and probes after its cool-down', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('creates always 500', { seed: 13, rules: [{ target: 'POST /v1/issues', fault: 'server-error', when: { always: true } }] }, { expectations: {} })));
-    expect(run).toBreakCircuit();
-    expect(run).toBoundRetries();
-    expect(run).toKeepIdempotencyKey();
-  });
-
-  test('second page fails once: pagination resumes at its cursor', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('ticket pages fail once each', { seed: 14, rules: [{ target: 'GET /api/v2/tickets', fault: 'reset', when: { first: 1 } }] })));
-    expect(run).toResumePagination();
-    expect(run).toPassJudge();
-  });
-
-  test('expired token: one refresh, then the call succeeds', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('401 until refreshed', { seed: 15, rules: [{ target: 'GET /v1/issues', fault: 'unauthorized', when: { always: true }, tokenTarget: 'POST /oauth/token' }] })));
-    expect(run).toRefreshTokenOnce();
-    expect(run).toPassJudge();
-  });
-
-  test('a hung helpdesk call is abandoned at the timeout', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('helpdesk hangs once', { seed: 16, rules: [{ target: 'GET /api/v2/tickets', fault: 'hang', when: { first: 1 } }] })));
-    expect(run).toEnforceTimeout();
-    expect(run).toPassJudge();
-  });
-
-  test('a permanent 400 on a create is not retried', async ({ task }) => {
-    const run = attach(task, await runScenario(scenario('creates answer 400', { seed: 17, rules: [{ target: 'POST /v1/issues', fault: 'bad-request', when: { first: 1 } }] }, { expectations: {} })));
-    expect(run).toNotRetryPermanentErrors();
-    expect(run).toBoundRetries();
-  });
+describe.concurrent('ticket-sync: targeted scenarios', () => {
+  for (const t of TARGETED) {
+    test(t.name, async ({ task }) => {
+      const run = attach(task, await runScenario(scenario(t.name, t.plan, t.countsCreations ? {} : { expectations: {} })));
+      // The rules a scenario is there for must have had something to judge.
+      const shown = t.shows.map((rule) => run.verdicts.find((v) => v.rule === rule));
+      expect(shown.map((v) => [v?.rule, v?.ok, v?.vacuous === true ? 'vacuous' : 'judged'])).toEqual(t.shows.map((rule) => [rule, true, 'judged']));
+      expect(run).toPassJudge();
+    });
+  }
 });
 
 describe.concurrent('ticket-sync: the resilience matrix (operation × fault)', () => {

@@ -1,4 +1,4 @@
-// `npm start`: the main job. Until `seam gate` lands this runs the loop's first stage for real,
+// `npm run self-check`: the loop's first stage for real,
 // end to end through the CLI: a local partner on 127.0.0.1, `seam record` in front of it, traffic
 // carrying secrets, then `seam scan` (must be clean) and `seam export har` on what was written.
 import { spawn } from 'node:child_process';
