@@ -4,6 +4,7 @@
 import { CircuitOpenError } from './circuit-breaker.js';
 import type { TicketPage } from './helpdesk.js';
 import { HttpStatusError } from './http-client.js';
+import { TOKEN_OPERATION } from './tracker.js';
 import type { Logger } from './logger.js';
 import type { TicketMapper } from './mapping.js';
 import type { Tracker } from './tracker.js';
@@ -71,8 +72,12 @@ export async function syncTickets(deps: SyncDeps): Promise<SyncSummary> {
   return summary;
 }
 
+/** An open circuit, rejected credentials, or a token request the tracker refuses outright (a 4xx:
+ *  asking again for the next ticket would send the same refused request). */
 function stopsTheRun(error: unknown): boolean {
-  return error instanceof CircuitOpenError || (error instanceof HttpStatusError && error.status === 401);
+  if (error instanceof CircuitOpenError) return true;
+  if (!(error instanceof HttpStatusError)) return false;
+  return error.status === 401 || (error.operation === TOKEN_OPERATION && error.status >= 400 && error.status < 500);
 }
 
 function isAbort(error: unknown): boolean {

@@ -35,10 +35,12 @@ export function idempotencyKeyFor(ticketId: string, updatedAt: unknown): string 
   return `ticket-sync-${digest.slice(0, 32)}`;
 }
 
+export const TOKEN_OPERATION = 'POST /oauth/token';
+
 export function fetchClientCredentialsToken(client: HttpClient, clientId: string, clientSecret: string): () => Promise<AccessToken> {
   return async () => {
     const response = await client.request({
-      operation: 'POST /oauth/token',
+      operation: TOKEN_OPERATION,
       method: 'POST',
       path: '/oauth/token',
       form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },

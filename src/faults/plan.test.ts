@@ -56,11 +56,12 @@ describe('applyFaultPlan: selectors unrolled into the reply sequence', () => {
     expect(labels(unrolled({ first: 50 }, { horizon: 3 }))).toEqual(['500', '500', '500', 'ok']);
   });
 
-  it('a stub with a sequence keeps it: the fault replaces the call it picks', () => {
+  it('a stub with a sequence keeps it: the fault is inserted, the retry gets what the faulted call would have had', () => {
     const created: Reply = { status: 201 };
     const conflict: Reply = { status: 409 };
     const seq = (when: CallSelector) => labels(applyFaultPlan([thing([created, conflict])], plan([{ when }]), { horizon: 10 }));
-    expect(seq({ first: 1 })).toEqual(['500', '409']);
+    expect(seq({ first: 1 })).toEqual(['500', '201', '409']);
+    expect(seq({ first: 2 })).toEqual(['500', '500', '201', '409']);
     expect(seq({ calls: [3, 3] })).toEqual(['201', '409', '500', '409']);
     expect(seq({ always: true })).toEqual(['500', '500']);
   });

@@ -115,7 +115,6 @@ interface Unrolled {
 function unroll(stub: Stub, rules: { rule: FaultRule; r: number }[], context: { seed: number; horizon: number; spec: LoadedSpec | undefined; issuesTokens: boolean }): Unrolled {
   const { horizon, issuesTokens } = context;
   const count = stub.replies.length;
-  const original = (call: number) => Math.min(call, count) - 1;
   const picks = rules.map(({ rule, r }) => picked(rule.when, horizon, seedFor(context.seed, `${stub.id}#${r}`)));
   const fault = (k: number, normal: Reply): Reply | undefined => {
     const rule = rules[k]!.rule;
@@ -128,18 +127,19 @@ function unroll(stub: Stub, rules: { rule: FaultRule; r: number }[], context: { 
     if (!realisable.has(key)) realisable.set(key, fault(k, stub.replies[i]!) !== undefined);
     return realisable.get(key)!;
   };
-  /** The rule (index into `rules`) that faults call `call` (1-based; past the horizon: only `always` rules), or -1. */
-  const decide = (call: number): number => picks.findIndex((p, k) => (p === 'all' || (call <= horizon && p.has(call))) && canRealise(k, original(call)));
+  /** The rule (index into `rules`) that faults call `call` (1-based; past the horizon: only `always` rules) on normal reply i, or -1. */
+  const decide = (call: number, i: number): number => picks.findIndex((p, k) => (p === 'all' || (call <= horizon && p.has(call))) && canRealise(k, i));
 
-  const tail = decide(horizon + 1);
-  let last = 0; // the last call within the horizon whose decision differs from the tail's
-  for (let call = horizon; call >= 1 && last === 0; call--) if (decide(call) !== tail) last = call;
-  const explicit = Math.max(last, count - 1, issuesTokens ? horizon - 1 : 0);
-
+  // A fault is inserted, not substituted: the normal replies (a recorded sequence: page 2, then
+  // page 3) are consumed only by the calls that get them, so the retry after a fault gets the
+  // answer the faulted call would have had. Unrolled call by call up to the horizon, then until
+  // the normal sequence is used up; the last reply repeats.
   const out: Unrolled = { replies: [], faults: [], tokens: [] };
-  for (let call = 1; call <= explicit + 1; call++) {
-    const k = call <= explicit ? decide(call) : tail;
-    let normal = stub.replies[original(call)]!;
+  let next = 0; // the next normal reply
+  for (let call = 1; call <= horizon || (next < count && decide(call, Math.min(next, count - 1)) === -1); call++) {
+    const i = Math.min(next, count - 1);
+    const k = decide(call, i);
+    let normal = stub.replies[i]!;
     if (issuesTokens && k === -1) {
       const token = `${TOKEN_PREFIX}${out.tokens.length + 1}`;
       const withToken = tokenReply(normal, token);
@@ -151,8 +151,28 @@ function unroll(stub: Stub, rules: { rule: FaultRule; r: number }[], context: { 
     const reply = k === -1 ? undefined : fault(k, normal);
     out.replies.push(reply ?? normal);
     out.faults.push(reply === undefined ? undefined : rules[k]!.rule.fault);
+    if (reply === undefined) next += 1;
+  }
+  // What every later call gets: an `always` fault, or the last normal reply.
+  const tailRule = decide(horizon + 1, count - 1);
+  const tailReply = tailRule === -1 ? stub.replies[count - 1]! : fault(tailRule, stub.replies[count - 1]!)!;
+  const tailFault = tailRule === -1 ? undefined : rules[tailRule]!.rule.fault;
+  if (!issuesTokens) {
+    // Trailing calls that already get the tail reply need no entries of their own.
+    while (out.replies.length > 1 && out.faults[out.faults.length - 1] === tailFault && sameReply(out.replies[out.replies.length - 1]!, tailReply) && out.replies.length > count) {
+      out.replies.pop();
+      out.faults.pop();
+    }
+    if (!sameReply(out.replies[out.replies.length - 1]!, tailReply)) {
+      out.replies.push(tailReply);
+      out.faults.push(tailFault);
+    }
   }
   return out;
+}
+
+function sameReply(a: Reply, b: Reply): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The calls a selector picks within the horizon (1-based), or 'all' for `always`. */

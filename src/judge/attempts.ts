@@ -1,12 +1,14 @@
 // What the rules share: how an answer is classed, how requests group into logical calls ("attempt
 // chains": a first try and its retries), and how long an answer asked the client to wait.
-import type { MultiMap } from '../exchange/types.js';
+import { isJsonMediaType, mediaType } from '../exchange/body.js';
 import { sortDeep } from '../exchange/canonical.js';
+import type { Body, MultiMap } from '../exchange/types.js';
 import type { ObservedRequest, ObservedResponse } from './types.js';
 
 /**
  * - `success`: 1xx–3xx
- * - `transient`: worth retrying — a network fault (a hang included), 408, 429, 5xx
+ * - `transient`: worth retrying — a network fault (a hang included), 408, 429, 5xx, and a 2xx
+ *   whose JSON body does not parse (the client got nothing it could use)
  * - `unauthorized`: 401, worth one retry after a token refresh
  * - `permanent`: any other 4xx, a miss included
  */
@@ -19,7 +21,18 @@ export function classify(response: ObservedResponse): AnswerClass {
   if (status === 401) return 'unauthorized';
   if (status === 408 || status === 429 || status >= 500) return 'transient';
   if (status >= 400) return 'permanent';
-  return 'success';
+  return malformedJson(response) ? 'transient' : 'success';
+}
+
+function malformedJson(response: { headers: MultiMap; body?: Body }): boolean {
+  const { body } = response;
+  if (body === undefined || !('text' in body) || !isJsonMediaType(mediaType(header(response.headers, 'content-type')))) return false;
+  try {
+    JSON.parse(body.text);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** A failure a client may retry: transient, or a 401. */

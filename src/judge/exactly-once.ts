@@ -28,8 +28,8 @@ export const exactlyOnce: Rule = (evidence) => {
   const base = { expected, created, creates: creates.length, effective: effective.length, distinctKeys: keys.size, keyless };
   const how = `${count(keys.size, 'distinct key', 'distinct keys')}${keyless > 0 ? ` and ${keyless} key-less` : ''} among ${count(effective.length, 'create', 'creates')} that created or may have (of ${creates.length} received)`;
   if (created === expected) {
-    return { rule: 'exactly-once', ok: true, summary: `The partner created ${created} resources, as expected: ${how}.`, evidence: base };
+    return { rule: 'exactly-once', ok: true, summary: `The partner created ${count(created, 'resource', 'resources')}, as expected: ${how}.`, evidence: base };
   }
   const diff = created > expected ? `${created - expected} more than` : `${expected - created} fewer than`;
-  return { rule: 'exactly-once', ok: false, summary: `The partner created ${created} resources, ${diff} the ${expected} expected: ${how}.`, evidence: base };
+  return { rule: 'exactly-once', ok: false, summary: `The partner created ${count(created, 'resource', 'resources')}, ${diff} the ${expected} expected: ${how}.`, evidence: base };
 };

@@ -22,7 +22,7 @@ export const noRetryOnPermanent: Rule = (evidence) => {
   }
   const first = repeats[0];
   if (first === undefined) {
-    return { rule: 'no-retry-on-permanent', ok: true, summary: `None of the ${refused.length} requests answered 400, 403, 404 or 422 was sent again.`, evidence: base };
+    return { rule: 'no-retry-on-permanent', ok: true, summary: refused.length === 1 ? `The request answered ${statusOf(refused[0]!.response)} (${describeRequest(refused[0]!)}) was not sent again.` : `None of the ${refused.length} requests answered 400, 403, 404 or 422 was sent again.`, evidence: base };
   }
   const times = first.againAt.length === 1 ? 'once more' : `${first.againAt.length} more times`;
   const more = repeats.length > 1 ? `; ${repeats.length} refused requests were repeated` : '';

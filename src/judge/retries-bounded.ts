@@ -33,7 +33,7 @@ export const retriesBounded: Rule = (evidence) => {
   return {
     rule: 'retries-bounded',
     ok: true,
-    summary: `All ${retried.length} retried calls stayed within ${max} attempts (longest: ${longest.call}, ${longest.attempts} attempts, answered ${longest.answers}).`,
+    summary: `${retried.length === 1 ? 'The retried call' : `All ${retried.length} retried calls`} stayed within ${max} attempts (longest: ${longest.call}, ${longest.attempts} attempts, answered ${longest.answers}).`,
     evidence: { ...base, longest },
   };
 };

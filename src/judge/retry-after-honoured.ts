@@ -52,9 +52,11 @@ export const retryAfterHonoured: Rule = (evidence) => {
   if (judged.length === 0) {
     const why =
       waits.length > 0
-        ? `the ${waits.length} HTTP-date Retry-After could not be placed on the scenario clock (no epochMs in the evidence and no Date header)`
+        ? `${waits.length === 1 ? 'the HTTP-date' : `the ${waits.length} HTTP-dates`} in Retry-After could not be placed on the scenario clock (no epochMs in the evidence and no Date header)`
         : asked > 0
-          ? `none of the ${asked} 429/503 answers with Retry-After was followed by a retry of its call`
+          ? asked === 1
+            ? 'the 429/503 with Retry-After was not followed by a retry of its call'
+            : `none of the ${asked} 429/503 answers with Retry-After was followed by a retry of its call`
           : 'no 429 or 503 with Retry-After was served';
     return { rule: 'retry-after-honoured', ok: true, vacuous: true, summary: `Nothing to judge: ${why}.`, evidence: base };
   }

@@ -34,8 +34,8 @@ export const TARGETED: TargetedScenario[] = [
     countsCreations: true,
   },
   {
-    name: '429 with Retry-After on creates, calls 1-2',
-    plan: { seed: 12, rules: [{ target: 'POST /v1/issues', fault: 'rate-limit', when: { calls: [1, 2] }, retryAfterSeconds: 1 }] },
+    name: '429 with Retry-After on a quarter of the creates',
+    plan: { seed: 12, rules: [{ target: 'POST /v1/issues', fault: 'rate-limit', when: { probability: 0.25 }, retryAfterSeconds: 1 }] },
     shows: ['retry-after-honoured'],
     catches: { 'ignores-retry-after': 'retry-after-honoured', 'retry-after-as-ms': 'retry-after-honoured' },
     countsCreations: true,
@@ -56,7 +56,7 @@ export const TARGETED: TargetedScenario[] = [
   },
   {
     name: '401 until the token is refreshed',
-    plan: { seed: 15, rules: [{ target: 'GET /v1/issues', fault: 'unauthorized', when: { always: true }, tokenTarget: 'POST /oauth/token' }] },
+    plan: { seed: 15, rules: [{ target: 'GET /v1/issues', fault: 'unauthorized', when: { first: 1 }, tokenTarget: 'POST /oauth/token' }] },
     shows: ['token-refresh-once'],
     catches: { 'refresh-storm': 'token-refresh-once' },
     countsCreations: true,
