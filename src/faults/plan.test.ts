@@ -62,6 +62,9 @@ describe('applyFaultPlan: selectors unrolled into the reply sequence', () => {
     const seq = (when: CallSelector) => labels(applyFaultPlan([thing([created, conflict])], plan([{ when }]), { horizon: 10 }));
     expect(seq({ first: 1 })).toEqual(['500', '201', '409']);
     expect(seq({ first: 2 })).toEqual(['500', '500', '201', '409']);
+    // a fault that still delivers the answer (late, or with a wrong body) uses it up
+    const slow = applyFaultPlan([thing([created, conflict])], plan([{ when: { first: 1 }, fault: 'slow' }]), { horizon: 10 });
+    expect(slow.stubs[0]!.replies.map((r) => (isFault(r) ? r.fault : `${r.status}${r.delayMs !== undefined ? ` after ${r.delayMs} ms` : ''}`))).toEqual(['201 after 200 ms', '409']);
     expect(seq({ calls: [3, 3] })).toEqual(['201', '409', '500', '409']);
     expect(seq({ always: true })).toEqual(['500', '500']);
   });

@@ -151,7 +151,9 @@ function unroll(stub: Stub, rules: { rule: FaultRule; r: number }[], context: { 
     const reply = k === -1 ? undefined : fault(k, normal);
     out.replies.push(reply ?? normal);
     out.faults.push(reply === undefined ? undefined : rules[k]!.rule.fault);
-    if (reply === undefined) next += 1;
+    // A call whose fault still delivers the normal answer (late, or with a plausibly wrong body)
+    // used it up; a call that got no answer did not.
+    if (reply === undefined || DELIVERS_ANSWER.has(rules[k]!.rule.fault)) next += 1;
   }
   // What every later call gets: an `always` fault, or the last normal reply.
   const tailRule = decide(horizon + 1, count - 1);
@@ -170,6 +172,9 @@ function unroll(stub: Stub, rules: { rule: FaultRule; r: number }[], context: { 
   }
   return out;
 }
+
+/** Faults that still carry the normal answer to the client. */
+const DELIVERS_ANSWER: ReadonlySet<FaultId> = new Set<FaultId>(['slow', 'unknown-enum', 'missing-optional', 'extra-field']);
 
 function sameReply(a: Reply, b: Reply): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);

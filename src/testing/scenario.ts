@@ -66,6 +66,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
       ...mocks.flatMap((m) => m.issued.map((value, i) => ({ name: `${m.name} access token ${i + 1}`, value }))),
     ];
     const evidence: Evidence = {
+      // Wall-clock time at scenario time 0, to place HTTP-dates (Retry-After) on the scenario clock.
+      epochMs: Math.round(Date.now() - (performance.now() - origin)),
       requests,
       connector: {
         exitCode: run.exitCode,
