@@ -64,6 +64,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
         return value !== undefined && value !== '' ? [{ name, value }] : [];
       }),
       ...mocks.flatMap((m) => m.issued.map((value, i) => ({ name: `${m.name} access token ${i + 1}`, value }))),
+      ...handedOut(requests),
     ];
     const evidence: Evidence = {
       // Wall-clock time at scenario time 0, to place HTTP-dates (Retry-After) on the scenario clock.
@@ -98,6 +99,22 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
   } finally {
     await Promise.all(mocks.map((m) => m.close()));
   }
+}
+
+const CREDENTIAL_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+
+/** Credentials the mocks handed the connector (an OAuth token endpoint's answers): secrets too. */
+function handedOut(requests: readonly ObservedRequest[]): { name: string; value: string }[] {
+  const out = new Map<string, string>();
+  for (const r of requests) {
+    const body = 'status' in r.response && !('miss' in r.response) ? r.response.body : undefined;
+    if (body === undefined || !('json' in body) || body.json === null || typeof body.json !== 'object') continue;
+    for (const field of CREDENTIAL_FIELDS) {
+      const value = (body.json as Record<string, unknown>)[field];
+      if (typeof value === 'string' && value.length >= 8 && !out.has(value)) out.set(value, `${r.partner} ${field} (${r.operation ?? r.path})`);
+    }
+  }
+  return [...out].map(([value, name]) => ({ name, value }));
 }
 
 /** A plan with no faults: the happy path. */

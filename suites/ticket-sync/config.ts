@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import type { ConnectorPolicy } from 'seam/testing';
 
-const BACKOFF_BASE_MS = 50;
+// Large enough that scheduling noise on a busy 2-core CI machine (±10–20 ms) cannot pass for
+// jitter, small enough that the matrix stays fast.
+const BACKOFF_BASE_MS = 150;
 const TIMEOUT_MS = 400;
 const MAX_ATTEMPTS = 4;
 const CIRCUIT = { failures: 5, cooldownMs: 400 };
@@ -15,7 +17,7 @@ export const TICKET_SYNC_ENV: Record<string, string> = {
   SYNC_TIMEOUT_MS: String(TIMEOUT_MS),
   SYNC_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
   SYNC_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS),
-  SYNC_BACKOFF_MAX_MS: '400',
+  SYNC_BACKOFF_MAX_MS: '1200',
   SYNC_CIRCUIT_FAILURES: String(CIRCUIT.failures),
   SYNC_CIRCUIT_COOLDOWN_MS: String(CIRCUIT.cooldownMs),
   SYNC_PAGE_SIZE: '5',
