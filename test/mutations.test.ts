@@ -42,7 +42,7 @@ describe.concurrent('each seeded defect is caught by the rule that names it', ()
         policy: TICKET_SYNC_POLICY,
         expectations: scenario.countsCreations ? { creations: CREATED_ISSUES } : {},
         env: TICKET_SYNC_ENV,
-        timeLimitMs: 15_000,
+        timeLimitMs: 6_000,
       });
       const verdict = run.verdicts.find((v) => v.rule === rule)!;
       expect(verdict.ok, verdict.summary).toBe(false);
