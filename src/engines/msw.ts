@@ -190,26 +190,44 @@ export interface MswEngine extends Engine {
  * process are answered by the stubs. One msw server per process at a time.
  */
 export async function startMsw(options: MswOptions): Promise<MswEngine> {
-  const journal = new Journal(options.journalLimit);
-  const state = createMswStubs(options.stubs, { journal, ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }), ...(options.onEntry && { onEntry: options.onEntry }) });
-  const server = setupServer(state.handler);
-  server.listen({ onUnhandledRequest: options.onUnhandledRequest ?? 'bypass' });
-  let closed = false;
-  return {
-    name: 'msw',
-    url: state.origin,
-    journal: async () => journal.entries(),
-    resetJournal: async () => journal.reset(),
-    stats: () => journal.stats(),
-    setStubs: async (stubs) => state.setStubs(stubs),
-    reset: async () => state.reset(),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      state.abort();
-      server.close();
-    },
-  };
+  const [engine] = await startMswSet([options], options.onUnhandledRequest);
+  return engine!;
+}
+
+/**
+ * Several stub sets, each on its own origin, on one msw server (msw intercepts process-wide, so a
+ * second server would unhook the first): a scenario's partners in-process. The server stops when
+ * the last engine closes.
+ */
+export async function startMswSet(sets: readonly Omit<MswOptions, 'onUnhandledRequest'>[], onUnhandledRequest: MswOptions['onUnhandledRequest'] = 'bypass'): Promise<MswEngine[]> {
+  const states = sets.map((options) => {
+    const journal = new Journal(options.journalLimit);
+    const state = createMswStubs(options.stubs, { journal, ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }), ...(options.onEntry && { onEntry: options.onEntry }) });
+    return { state, journal };
+  });
+  const origins = states.map((s) => s.state.origin);
+  if (new Set(origins).size !== origins.length) throw new UsageError(`msw stub sets need distinct base URLs, got ${origins.join(', ')}`);
+  const server = setupServer(...states.map((s) => s.state.handler));
+  server.listen({ onUnhandledRequest });
+  let open = states.length;
+  return states.map(({ state, journal }): MswEngine => {
+    let closed = false;
+    return {
+      name: 'msw',
+      url: state.origin,
+      journal: async () => journal.entries(),
+      resetJournal: async () => journal.reset(),
+      stats: () => journal.stats(),
+      setStubs: async (stubs) => state.setStubs(stubs),
+      reset: async () => state.reset(),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        state.abort();
+        if (--open === 0) server.close();
+      },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ import { InputError } from '../errors.js';
 import { startEmbedded } from '../engines/embedded.js';
 import { dateHeaderList, httpDate } from '../engines/reply-parts.js';
 import type { Engine } from '../engines/engine.js';
-import { startMsw } from '../engines/msw.js';
+import { startMswSet } from '../engines/msw.js';
 import { startWireMock } from '../engines/wiremock.js';
 import { readRecordings } from '../exchange/store.js';
 import type { MultiMap } from '../exchange/types.js';
-import { applyFaultPlan } from '../faults/plan.js';
+import { applyFaultPlan, type AppliedPlan } from '../faults/plan.js';
 import type { FaultId, FaultPlan } from '../faults/types.js';
 import type { ObservedRequest } from '../judge/types.js';
 import { loadSpec } from '../spec/load.js';
@@ -82,16 +82,42 @@ export interface PartnerMock {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the partners' mocks with `plan` applied (each partner ignores rules for other partners'
+ * operations). On msw they share one server (msw intercepts process-wide), each on its own origin.
+ */
+export async function startPartners(prepared: readonly PreparedPartner[], plan: FaultPlan, engine: EngineChoice = 'embedded'): Promise<PartnerMock[]> {
+  if (engine !== 'msw') {
+    const mocks: PartnerMock[] = [];
+    try {
+      for (const p of prepared) mocks.push(await startPartner(p, plan, engine));
+    } catch (error) {
+      await Promise.all(mocks.map((m) => m.close()));
+      throw error;
+    }
+    return mocks;
+  }
+  const applied = prepared.map((p) => applyFaultPlan(p.stubs, plan, p.spec !== undefined ? { spec: p.spec } : {}));
+  const perfStart = performance.now();
+  const wallStart = Date.now();
+  const engines = await startMswSet(applied.map((a, i) => ({ stubs: a.stubs, baseUrl: `http://${prepared[i]!.name}.msw.invalid` })));
+  return engines.map((running, i) => partnerMock(prepared[i]!, applied[i]!, running, engine, perfStart, wallStart));
+}
+
 /** Starts one partner's mock with `plan` applied (rules for other partners' operations are ignored). */
 export async function startPartner(prepared: PreparedPartner, plan: FaultPlan, engine: EngineChoice = 'embedded'): Promise<PartnerMock> {
+  if (engine === 'msw') return (await startPartners([prepared], plan, engine))[0]!;
   const applied = applyFaultPlan(prepared.stubs, plan, prepared.spec !== undefined ? { spec: prepared.spec } : {});
-  const byId = new Map(applied.stubs.map((s) => [s.id, s]));
   // The engine's journal clock: `at` is ms since the engine started, which is read here in
   // performance.now() terms (embedded, msw) or wall-clock terms (WireMock's loggedDate).
   const perfStart = performance.now();
   const wallStart = Date.now();
-  const running: Engine =
-    engine === 'embedded' ? await startEmbedded({ stubs: applied.stubs }) : engine === 'msw' ? await startMsw({ stubs: applied.stubs }) : await startWireMock({ stubs: applied.stubs });
+  const running: Engine = engine === 'embedded' ? await startEmbedded({ stubs: applied.stubs }) : await startWireMock({ stubs: applied.stubs });
+  return partnerMock(prepared, applied, running, engine, perfStart, wallStart);
+}
+
+function partnerMock(prepared: PreparedPartner, applied: AppliedPlan, running: Engine, engine: EngineChoice, perfStart: number, wallStart: number): PartnerMock {
+  const byId = new Map(applied.stubs.map((s) => [s.id, s]));
   const wallToPerf = perfStart - wallStart; // WireMock entries: performance time ≈ wall time + this
   return {
     name: prepared.name,

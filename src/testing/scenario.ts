@@ -5,7 +5,7 @@ import { judge } from '../judge/index.js';
 import type { ConnectorPolicy, Evidence, Expectations, ObservedRequest, RuleId, Verdict } from '../judge/types.js';
 import type { ScenarioResult } from '../report/types.js';
 import type { Connector } from './connector.js';
-import { startPartner, type EngineChoice, type PartnerMock, type PreparedPartner } from './partner.js';
+import { startPartners, type EngineChoice, type PartnerMock, type PreparedPartner } from './partner.js';
 
 export interface ScenarioOptions {
   suite: string;
@@ -43,7 +43,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
   const origin = performance.now();
   const mocks: PartnerMock[] = [];
   try {
-    for (const partner of options.partners) mocks.push(await startPartner(partner, options.plan, engine));
+    mocks.push(...(await startPartners(options.partners, options.plan, engine)));
     const env: Record<string, string> = { ...options.env };
     const partners: Record<string, string> = {};
     for (const m of mocks) {
