@@ -4,6 +4,7 @@
 import type { Body, MultiMap } from '../exchange/types.js';
 import type { FaultId } from '../faults/types.js';
 import type { FaultKind } from '../stubs/types.js';
+import type { DeliveryMutation } from '../webhooks/types.js';
 
 /** One request a partner mock received, joined with what it answered. All times share one clock: ms since the scenario started. */
 export interface ObservedRequest {
@@ -22,8 +23,8 @@ export interface ObservedRequest {
   /** `POST /v1/issues` (the stub's operation, else method + path template); absent for a miss. */
   operation?: string;
   response: ObservedResponse;
-  /** The catalogue fault the plan injected into this answer, if any. */
-  injected?: FaultId;
+  /** The catalogue fault the plan injected into this answer, or (a webhook delivery) what the planner did to it. */
+  injected?: FaultId | DeliveryMutation;
 }
 
 export type ObservedResponse =
@@ -72,6 +73,31 @@ export interface Expectations {
   creations?: number;
 }
 
+/** What a webhook scenario adds: the deliveries sent, and what the receiver did (its state endpoint). */
+export interface WebhookEvidence {
+  /** The delivery journal, in send order (DeliveryRecord from src/webhooks/types.ts, reduced to what rules read). */
+  deliveries: {
+    seq: number;
+    eventId: string;
+    attempt: number;
+    reason: 'original' | 'duplicate' | 'provider-retry';
+    mutation?: string;
+    expect: 'accept' | 'reject';
+    sentAt: number;
+    answeredAt: number;
+    status?: number;
+    error?: string;
+  }[];
+  /** The events delivered: which resource each is about and its version (newer wins). */
+  events: { id: string; resourceId: string; version: number }[];
+  /** Every event the receiver applied, in order (its state endpoint's `effects`). */
+  effects: { eventId: string; resourceId: string; version: number }[];
+  /** The receiver's final state per resource. */
+  resources: Record<string, { version: number; status?: string; eventId?: string }>;
+  /** A correct receiver answers an honest delivery within this, ms. */
+  ackBoundMs: number;
+}
+
 export interface Evidence {
   requests: ObservedRequest[];
   connector: ConnectorOutcome;
@@ -81,6 +107,8 @@ export interface Evidence {
   expectations: Expectations;
   /** Wall-clock time (ms since the Unix epoch) at scenario time 0: places an HTTP-date (Retry-After) on the scenario clock. */
   epochMs?: number;
+  /** Webhook scenarios only. */
+  webhooks?: WebhookEvidence;
 }
 
 export const RULE_IDS = [
@@ -95,7 +123,17 @@ export const RULE_IDS = [
   'circuit-breaker',
   'pagination-resume',
   'no-secret-in-output',
+  'webhook-rejects-bad',
+  'webhook-acknowledged',
+  'webhook-exactly-once',
+  'webhook-no-loss',
+  'webhook-converges',
+  'webhook-retry-processed-once',
 ] as const;
+
+/** The rules about receiving webhooks, and the rules about calling partners (`no-secret-in-output` belongs to both). */
+export const WEBHOOK_RULE_IDS = ['webhook-rejects-bad', 'webhook-acknowledged', 'webhook-exactly-once', 'webhook-no-loss', 'webhook-converges', 'webhook-retry-processed-once', 'no-secret-in-output'] as const satisfies readonly RuleId[];
+export const OUTBOUND_RULE_IDS = RULE_IDS.filter((id) => !id.startsWith('webhook-'));
 
 export type RuleId = (typeof RULE_IDS)[number];
 
