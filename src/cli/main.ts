@@ -150,6 +150,27 @@ export function buildProgram(): Command {
     .option('--json', 'print the outcome as JSON (reports are written either way)')
     .action(async (options) => (await import('./gate.js')).run(options));
 
+  const webhooksCmd = program.command('webhooks').description('Send webhook deliveries the way a misbehaving provider does.');
+  webhooksCmd
+    .command('send')
+    .description('Sign and send events to a receiver: duplicates, reordering, delays, bursts, bad signatures, provider retries. Prints each delivery and its answer; exit 0 whatever the receiver answered.')
+    .argument('<partner>', 'partner name')
+    .argument('<events...>', 'JSON files (an event, an array of events, or a recorded inbound exchange) or recording folders (recordings/<partner>/<session>)')
+    .requiredOption('--to <url>', 'the receiver URL')
+    .option('--secret <secret>', 'signing secret, several comma-separated (default: env SEAM_WEBHOOK_SECRET)')
+    .option('--scheme <id>', 'signing scheme: stripe, github, standard-webhooks, shopify, slack', 'stripe')
+    .option('--duplicate <n>', 'deliver each event n times in all')
+    .option('--shuffle <seed>', 'shuffle the deliveries with this seed')
+    .option('--reverse', 'deliver in reverse order')
+    .option('--delay <ms>', 'wait this long between deliveries (between bursts with --burst)')
+    .option('--burst <n>', 'send n deliveries at a time, concurrently')
+    .option('--mutate <kind>', 'on every delivery: bad-signature, wrong-secret, stale-timestamp, future-timestamp, tampered-body, rotated-secret')
+    .option('--retry <schedule>', "retry failed deliveries on a provider's schedule: stripe, standard-webhooks")
+    .option('--compress <factor>', 'with --retry: divide the schedule by this (default 3600: an hour becomes a second)')
+    .option('--timeout <ms>', 'give up on an answer after this long (default 15000)')
+    .option('--json', 'print the delivery journal as JSON')
+    .action(async (partner: string, events: string[], options) => (await import('./webhooks-send.js')).run(partner, events, options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }

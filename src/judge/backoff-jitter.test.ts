@@ -26,7 +26,7 @@ describe('backoff-jitter', () => {
     expect(v.ok).toBe(true);
     expect(v.vacuous).toBeUndefined();
     expect(v.summary).toBe(
-      "Back-off waits grew (a later wait of 388 ms > 1.25 × 100 ms, the first retry's envelope) and varied (CV 0.604 > 0.15 over 12 waits); mean wait by retry: 56, 128, 204.8 ms.",
+      "Back-off waits grew (a later wait of 388 ms > 1.25 × 100 ms, the first retry's envelope) and varied (8 of 12 waits, 67%, below 0.8 of their envelope; CV 0.604); mean wait by retry: 56, 128, 204.8 ms.",
     );
     expect(v.evidence.waitsByRetry).toEqual([[12, 71, 48, 93], [170, 33, 121, 188], [96, 310, 388, 25]]);
   });
@@ -35,8 +35,16 @@ describe('backoff-jitter', () => {
     const v = backoffJitter(evidence(run(Array.from({ length: 4 }, () => [100, 200, 400]))));
     expect(v.ok).toBe(false);
     expect(v.summary).toBe(
-      "Back-off waits grew (a later wait of 400 ms > 1.25 × 100 ms, the first retry's envelope) and did not vary (CV 0 ≤ 0.15 over 12 waits: no jitter); mean wait by retry: 100, 200, 400 ms.",
+      "Back-off waits grew (a later wait of 400 ms > 1.25 × 100 ms, the first retry's envelope) and did not vary (0 of 12 waits below 0.8 of their envelope, 20% needed; CV 0: no jitter); mean wait by retry: 100, 200, 400 ms.",
     );
+  });
+
+  it('fails fixed waits stretched by a busy machine (late timers look like variation, never like early waits)', () => {
+    // 100/200/400 ms envelopes, each wait 0–45% late: a CV of ~0.16, still no wait below its envelope.
+    const late = [[145, 205, 410], [101, 290, 404], [118, 212, 560], [100, 251, 430]];
+    const v = backoffJitter(evidence(run(late)));
+    expect(v.ok).toBe(false);
+    expect(v.summary).toMatch(/did not vary \(0 of 12 waits below 0.8 of their envelope, 20% needed; CV 0.1\d+: no jitter\)/);
   });
 
   it('fails jittered waits that never grow', () => {

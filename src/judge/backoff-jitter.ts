@@ -16,8 +16,14 @@ import { ms } from './wording.js';
 export const GROWTH_FACTOR = 1.25;
 /** Growth is judged only when full jitter would fail it with at most this probability. */
 export const GROWTH_MAX_MISS = 0.01;
-/** Spread: the coefficient of variation of the waits, each divided by its envelope base·2^(n-1), must exceed this. */
-export const SPREAD_MIN_CV = 0.15;
+/**
+ * Spread: at least this share of the waits, each divided by its envelope base·2^(n-1), fall below
+ * EARLY_RATIO. A connector without jitter waits its full envelope or longer (timers fire late, never
+ * early, and a busy machine only adds delay), so no load can pass for jitter; full jitter puts 80%
+ * of its waits below 0.8 of the envelope, equal jitter 60%.
+ */
+export const SPREAD_MIN_EARLY_SHARE = 0.2;
+export const EARLY_RATIO = 0.8;
 /** Spread is judged from this many waits. */
 export const SPREAD_MIN_WAITS = 6;
 
@@ -44,7 +50,7 @@ export const backoffJitter: Rule = (evidence) => {
     backoffBaseMs: base,
     waitsByRetry: byRetry.map((w) => w.map(ms)),
     meanByRetry: means,
-    thresholds: { growthFactor: GROWTH_FACTOR, growthMaxMiss: GROWTH_MAX_MISS, spreadMinCv: SPREAD_MIN_CV, spreadMinWaits: SPREAD_MIN_WAITS },
+    thresholds: { growthFactor: GROWTH_FACTOR, growthMaxMiss: GROWTH_MAX_MISS, spreadMinEarlyShare: SPREAD_MIN_EARLY_SHARE, earlyRatio: EARLY_RATIO, spreadMinWaits: SPREAD_MIN_WAITS },
   };
 
   // The first retry's envelope as declared, or as observed when the connector's first waits run longer.
@@ -67,11 +73,14 @@ export const backoffJitter: Rule = (evidence) => {
     const m = all.reduce((s, x) => s + x, 0) / all.length;
     const cv = m > 0 ? Math.sqrt(all.reduce((s, x) => s + (x - m) ** 2, 0) / (all.length - 1)) / m : 0;
     const rounded = Math.round(cv * 1000) / 1000;
-    facts.spread = { cv: rounded, waits: all.length, ok: cv > SPREAD_MIN_CV };
-    spread =
-      cv > SPREAD_MIN_CV
-        ? { ok: true, text: `varied (CV ${rounded} > ${SPREAD_MIN_CV} over ${all.length} waits)` }
-        : { ok: false, text: `did not vary (CV ${rounded} ≤ ${SPREAD_MIN_CV} over ${all.length} waits: no jitter)` };
+    const early = all.filter((x) => x < EARLY_RATIO).length;
+    const share = early / all.length;
+    const ok = share >= SPREAD_MIN_EARLY_SHARE;
+    facts.spread = { cv: rounded, waits: all.length, belowEarlyRatio: early, ok };
+    const pct = Math.round(share * 100);
+    spread = ok
+      ? { ok, text: `varied (${early} of ${all.length} waits, ${pct}%, below ${EARLY_RATIO} of their envelope; CV ${rounded})` }
+      : { ok, text: `did not vary (${early} of ${all.length} waits below ${EARLY_RATIO} of their envelope, ${SPREAD_MIN_EARLY_SHARE * 100}% needed; CV ${rounded}: no jitter)` };
   }
 
   const meanText = `mean wait by retry: ${means.map((m) => (m === null ? '–' : m)).join(', ')} ms`;

@@ -2,7 +2,7 @@
 // gathered on one clock, and the judge's verdicts. The result is what `seam gate` reports.
 import type { FaultPlan } from '../faults/types.js';
 import { judge } from '../judge/index.js';
-import type { ConnectorPolicy, Evidence, Expectations, ObservedRequest, RuleId, Verdict } from '../judge/types.js';
+import { OUTBOUND_RULE_IDS, type ConnectorPolicy, type Evidence, type Expectations, type ObservedRequest, type RuleId, type Verdict } from '../judge/types.js';
 import type { ScenarioResult } from '../report/types.js';
 import type { Connector } from './connector.js';
 import { startPartners, type EngineChoice, type PartnerMock, type PreparedPartner } from './partner.js';
@@ -83,7 +83,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
       policy: options.policy,
       expectations: options.expectations ?? {},
     };
-    const verdicts = judge(evidence, options.rules);
+    const verdicts = judge(evidence, options.rules ?? OUTBOUND_RULE_IDS);
     const result: ScenarioResult = {
       suite: options.suite,
       name: options.name,
