@@ -96,6 +96,8 @@ export interface WebhookEvidence {
   resources: Record<string, { version: number; status?: string; eventId?: string }>;
   /** A correct receiver answers an honest delivery within this, ms. */
   ackBoundMs: number;
+  /** When the harness had the receiver stopped (from the stop signal until it listened again): deliveries then are the provider's retries' business. */
+  downtime?: { from: number; to: number }[];
 }
 
 export interface Evidence {

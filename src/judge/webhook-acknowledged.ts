@@ -1,6 +1,7 @@
 // webhook-acknowledged: every honest delivery — duplicates and provider retries included — was
-// answered 2xx within the bound (acknowledge first, do the heavy work after). A receiver that was
-// down (connection refused) is not judged here: that is the provider retry's business.
+// answered 2xx within the bound (acknowledge first, do the heavy work after). A delivery that met
+// the receiver down — refused, or cut off while the harness was stopping it — is not judged here:
+// that is the provider retry's business.
 import type { Rule } from './types.js';
 import { clock, ms } from './wording.js';
 import { is2xx } from './webhook-facts.js';
@@ -8,7 +9,8 @@ import { is2xx } from './webhook-facts.js';
 export const webhookAcknowledged: Rule = (evidence) => {
   const w = evidence.webhooks;
   if (w === undefined) return { rule: 'webhook-acknowledged', ok: true, vacuous: true, summary: 'Not a webhook scenario.', evidence: {} };
-  const honest = w.deliveries.filter((d) => d.expect === 'accept' && !(d.error !== undefined && /ECONNREFUSED/.test(d.error)));
+  const down = (d: { sentAt: number; answeredAt: number }): boolean => (w.downtime ?? []).some((t) => d.answeredAt >= t.from && d.sentAt <= t.to);
+  const honest = w.deliveries.filter((d) => d.expect === 'accept' && !(d.error !== undefined && /ECONNREFUSED/.test(d.error)) && !down(d));
   if (honest.length === 0) return { rule: 'webhook-acknowledged', ok: true, vacuous: true, summary: 'No honest delivery reached the receiver.', evidence: {} };
   const late = honest.filter((d) => !is2xx(d.status) || d.answeredAt - d.sentAt > w.ackBoundMs);
   const slowest = honest.reduce((a, b) => (b.answeredAt - b.sentAt > a.answeredAt - a.sentAt ? b : a));

@@ -61,6 +61,10 @@ describe('webhook-acknowledged', () => {
   it('does not count a receiver that was down (the provider retries that)', () => {
     const down = d('evt_1', undefined, { error: 'connect ECONNREFUSED 127.0.0.1:1' });
     expect(webhookAcknowledged(evidence({ deliveries: [down, d('evt_1', 200, { reason: 'provider-retry', attempt: 2 })] })).ok).toBe(true);
+    // cut off while the harness was stopping it: excused inside the downtime, judged outside it
+    const cut = d('evt_2', undefined, { error: 'ECONNRESET', sentAt: 100, answeredAt: 104 });
+    expect(webhookAcknowledged(evidence({ deliveries: [cut], downtime: [{ from: 102, to: 400 }] })).ok).toBe(true);
+    expect(webhookAcknowledged(evidence({ deliveries: [cut], downtime: [{ from: 500, to: 800 }] })).ok).toBe(false);
   });
 });
 

@@ -14,3 +14,15 @@ export type { CallSelector, FaultId, FaultPlan, FaultRule } from '../faults/type
 export { FAULT_IDS } from '../faults/types.js';
 export type { ConnectorPolicy, Evidence, Expectations, ObservedRequest, RuleId, Verdict } from '../judge/types.js';
 export { RULE_IDS } from '../judge/types.js';
+export { processReceiver } from './receiver.js';
+export type { ProcessReceiverOptions, Receiver, RunningReceiver } from './receiver.js';
+export { runWebhookScenario } from './webhook-scenario.js';
+export type { WebhookScenarioOptions, WebhookScenarioRun } from './webhook-scenario.js';
+export { getScheme } from '../webhooks/schemes/index.js';
+export { planDeliveries } from '../webhooks/planner.js';
+export type { DeliveryPlan } from '../webhooks/planner.js';
+export { retrySchedule } from '../webhooks/retry-schedules.js';
+export type { RetrySchedule } from '../webhooks/retry-schedules.js';
+export { eventsFromExchanges, stripeEvent, stripeLifecycle } from '../webhooks/events.js';
+export type { DeliveryRecord, PlannedDelivery, SchemeId, WebhookEvent } from '../webhooks/types.js';
+export { WEBHOOK_RULE_IDS, OUTBOUND_RULE_IDS } from '../judge/types.js';

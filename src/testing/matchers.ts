@@ -2,7 +2,10 @@
 // with the rule's own one-sentence summary; `.not` asserts that a rule catches a defect.
 import { expect } from 'vitest';
 import type { RuleId, Verdict } from '../judge/types.js';
-import type { ScenarioRun } from './scenario.js';
+/** Anything judged: an outbound scenario run or a webhook scenario run. */
+interface Judged {
+  verdicts: Verdict[];
+}
 
 export const MATCHER_RULES = {
   toBoundRetries: 'retries-bounded',
@@ -16,6 +19,12 @@ export const MATCHER_RULES = {
   toBreakCircuit: 'circuit-breaker',
   toResumePagination: 'pagination-resume',
   toKeepSecrets: 'no-secret-in-output',
+  toRejectBadDeliveries: 'webhook-rejects-bad',
+  toAcknowledgeInTime: 'webhook-acknowledged',
+  toApplyEachEventOnce: 'webhook-exactly-once',
+  toLoseNoEvent: 'webhook-no-loss',
+  toConvergeOnNewest: 'webhook-converges',
+  toProcessRetriesOnce: 'webhook-retry-processed-once',
 } as const satisfies Record<string, RuleId>;
 
 type RuleMatchers = { [K in keyof typeof MATCHER_RULES]: () => void };
@@ -30,7 +39,7 @@ declare module 'vitest' {
   interface Matchers<T = any> extends SeamMatchers {}
 }
 
-function verdictOf(run: ScenarioRun, rule: RuleId): Verdict {
+function verdictOf(run: Judged, rule: RuleId): Verdict {
   const found = run.verdicts.find((v) => v.rule === rule);
   if (found === undefined) throw new Error(`the scenario did not judge ${rule} (rules: ${run.verdicts.map((v) => v.rule).join(', ')})`);
   return found;
@@ -39,7 +48,7 @@ function verdictOf(run: ScenarioRun, rule: RuleId): Verdict {
 const ruleMatchers = Object.fromEntries(
   Object.entries(MATCHER_RULES).map(([name, rule]) => [
     name,
-    function (this: { isNot: boolean }, run: ScenarioRun) {
+    function (this: { isNot: boolean }, run: Judged) {
       const v = verdictOf(run, rule);
       return {
         pass: v.ok,
@@ -51,7 +60,7 @@ const ruleMatchers = Object.fromEntries(
 
 expect.extend({
   ...ruleMatchers,
-  toPassJudge(run: ScenarioRun, rules?: readonly RuleId[]) {
+  toPassJudge(run: Judged, rules?: readonly RuleId[]) {
     const judged = rules === undefined ? run.verdicts : rules.map((r) => verdictOf(run, r));
     const failed = judged.filter((v) => !v.ok);
     return {

@@ -85,14 +85,17 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
 
     // The restart runs beside the sending: down at atMs, back (same port) downMs later.
     let restarting: Promise<void> = Promise.resolve();
+    const downtime: { from: number; to: number }[] = [];
     if (options.restart !== undefined) {
       const { atMs, downMs } = options.restart;
       const port = receiver.port;
       restarting = (async () => {
         await sleep(atMs);
+        const from = round(performance.now() - origin);
         runs.push(await receiver!.stop());
         await sleep(downMs);
         receiver = await options.receiver.start({ ...env, PORT: String(port) });
+        downtime.push({ from, to: round(performance.now() - origin) });
       })();
     }
     const deliveries = await sendDeliveries(`${receiver.url}${path}`, planned, {
@@ -138,6 +141,7 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
       effects: state.effects.map((e) => ({ eventId: e.eventId, resourceId: e.resourceId, version: e.version })),
       resources: state.resources,
       ackBoundMs: options.ackBoundMs ?? 250,
+      ...(downtime.length > 0 ? { downtime } : {}),
     };
     const evidence: Evidence = {
       epochMs: Math.round(Date.now() - (performance.now() - origin)),

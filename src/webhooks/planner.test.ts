@@ -205,3 +205,15 @@ describe('mutations', () => {
     expect(() => plan({ mutations: [{ mutate: 'nonsense' as 'bad-signature' }] })).toThrow('unknown mutation "nonsense"');
   });
 });
+
+describe('tampered copies', () => {
+  it('replay the signature header of the event’s earlier honest delivery on an altered body', () => {
+    const event = { id: 'evt_t', type: 't', resourceId: 'r', version: 1, payload: { id: 'evt_t', data: { object: { amount: 100 } } } };
+    const [honest, copy] = planDeliveries([event], { duplicate: 2, spacingMs: 1500, mutations: [{ mutate: 'tampered-body', events: { every: 2 } }] }, { scheme: 'stripe', secrets: ['whsec_x'], now: () => 1_700_000_000_900 });
+    expect(copy!.headers['stripe-signature']).toBe(honest!.headers['stripe-signature']);
+    expect(JSON.parse(copy!.body)).toEqual({ id: 'evt_t', data: { object: { amount: 101 } } });
+    expect(copy).toMatchObject({ mutation: 'tampered-body', expect: 'reject' });
+    const verdict = getScheme('stripe').verify({ body: copy!.body, headers: copy!.headers, secrets: ['whsec_x'], now: 1_700_000_002 });
+    expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(/signature/) });
+  });
+});

@@ -98,11 +98,16 @@ export function planDeliveries(events: WebhookEvent[], plan: DeliveryPlan, optio
   });
 
   const concurrency = plan.burst?.concurrency ?? 1;
+  // The headers of each event's latest honest delivery: a tampered copy replays them, as an
+  // attacker who captured a genuine delivery and altered its body would.
+  const captured = new Map<string, Record<string, string>>();
   return slots.map((slot, index) => {
     const group = Math.floor(index / concurrency);
     const atMs = (plan.delayMs ?? 0) + group * (plan.spacingMs ?? 0);
     const timestamp = Math.floor((startMs + atMs) / 1000);
-    const signed = signDelivery(scheme, slot, timestamp, options);
+    const replayed = slot.mutation === 'tampered-body' ? captured.get(slot.event.id) : undefined;
+    const signed = replayed !== undefined ? { body: tamper(JSON.stringify(slot.event.payload)), headers: replayed } : signDelivery(scheme, slot, timestamp, options);
+    if (slot.mutation === undefined) captured.set(slot.event.id, signed.headers);
     const delivery: PlannedDelivery = {
       seq: index + 1,
       eventId: slot.event.id,
@@ -160,7 +165,8 @@ function flipDigests(value: string): string {
     .replace(/[A-Za-z0-9+/]{43}=/g, (b64) => Buffer.from(Buffer.from(b64, 'base64').map((byte) => byte ^ 0xff)).toString('base64'));
 }
 
-// An amount altered after signing (the first `amount` found depth-first, else the first number,
+// An amount altered after signing (or, when the event had an honest delivery before, a genuine
+// signature header replayed on the altered body) (the first `amount` found depth-first, else the first number,
 // else the first string); a payload with none of these gets a trailing space.
 function tamper(body: string): string {
   const copy: unknown = JSON.parse(body);
