@@ -319,7 +319,7 @@ describe('seam contract generate', () => {
     };
     await writeFile(join(work, 'acme-openapi.json'), JSON.stringify(spec));
     const run = await seam(['contract', 'generate', 'acme', '--consumer', 'billing', '--spec', 'acme-openapi.json', '--out', 'with-spec', '--json'], work);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as { interactions: { description: string }[] }).interactions.map((i) => i.description)).toEqual([
       'POST /v1/charges → 201',
       'GET /v1/customers → 200',
