@@ -73,6 +73,7 @@ describe.concurrent('each seeded defect of payments-webhooks is caught by the ru
         secrets: [WEBHOOK_SECRET],
         env: { ...RECEIVER_ENV, ...scenario.env },
         ...(scenario.ackBoundMs !== undefined ? { ackBoundMs: scenario.ackBoundMs } : {}),
+        ...(scenario.settleMs !== undefined ? { settleMs: scenario.settleMs } : {}),
         ...(scenario.restart !== undefined ? { restart: scenario.restart } : {}),
         ...(scenario.retry !== undefined ? { retry: scenario.retry } : {}),
       });

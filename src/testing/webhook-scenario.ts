@@ -38,7 +38,7 @@ export interface WebhookScenarioOptions {
   deliveryTimeoutMs?: number;
   /** Stop the receiver this long after sending starts, and start it again `downMs` later (same port, same state dir). */
   restart?: { atMs: number; downMs: number };
-  /** A correct receiver acknowledges an honest delivery within this (default 250 ms). */
+  /** A correct receiver acknowledges an honest delivery within this (default 500 ms: well above a durable write on a busy CI machine). */
   ackBoundMs?: number;
   /** Partners whose APIs the receiver calls (their `<NAME>_BASE_URL` goes into its env), with a fault plan. */
   partners?: PreparedPartner[];
@@ -140,7 +140,7 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
       events: options.events.map((e) => ({ id: e.id, resourceId: e.resourceId, version: e.version })),
       effects: state.effects.map((e) => ({ eventId: e.eventId, resourceId: e.resourceId, version: e.version })),
       resources: state.resources,
-      ackBoundMs: options.ackBoundMs ?? 250,
+      ackBoundMs: options.ackBoundMs ?? 500,
       ...(downtime.length > 0 ? { downtime } : {}),
     };
     const evidence: Evidence = {

@@ -24,6 +24,7 @@ describe.concurrent('payments-webhooks: webhook chaos', () => {
           secrets: [WEBHOOK_SECRET],
           env: { ...RECEIVER_ENV, ...s.env },
           ...(s.ackBoundMs !== undefined ? { ackBoundMs: s.ackBoundMs } : {}),
+          ...(s.settleMs !== undefined ? { settleMs: s.settleMs } : {}),
           ...(s.restart !== undefined ? { restart: s.restart } : {}),
           ...(s.retry !== undefined ? { retry: s.retry } : {}),
         }),

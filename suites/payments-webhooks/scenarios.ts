@@ -34,6 +34,7 @@ export interface WebhookScenarioSpec {
   catches: Record<string, RuleId>;
   env?: Record<string, string>;
   ackBoundMs?: number;
+  settleMs?: number;
   restart?: { atMs: number; downMs: number };
   retry?: RetrySchedule;
 }
@@ -88,9 +89,12 @@ export const WEBHOOK_SCENARIOS: WebhookScenarioSpec[] = [
   },
   {
     name: 'heavy processing: acknowledged before the work',
-    events: lifecycles(2, 'd'),
+    events: lifecycles(1, 'd'),
     deliveries: { spacingMs: 20 },
-    env: { WEBHOOK_WORK_MS: '400' },
+    // Each event takes a second of work: twice the acknowledgement bound, so only an ack sent
+    // before the work passes, however busy the machine.
+    env: { WEBHOOK_WORK_MS: '1000' },
+    settleMs: 10_000,
     shows: ['webhook-acknowledged'],
     catches: { 'slow-ack': 'webhook-acknowledged' },
   },
