@@ -171,6 +171,41 @@ export function buildProgram(): Command {
     .option('--json', 'print the delivery journal as JSON')
     .action(async (partner: string, events: string[], options) => (await import('./webhooks-send.js')).run(partner, events, options));
 
+  const driftCmd = program.command('drift').description('Notice partner changes: spec versions compared, live responses against recordings, recordings against the spec.');
+  driftCmd
+    .command('spec')
+    .description("Diff two OpenAPI versions from the consumer's side; findings with a severity, those touching a pact first. Exit 1 at or above --fail-on.")
+    .argument('<old>', 'the old spec')
+    .argument('<new>', 'the new spec')
+    .option('--consumer-pact <file>', 'a pact: findings that touch its interactions and fields are marked and listed first')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['breaking', 'warning']).default('breaking'))
+    .option('--markdown', 'print Markdown (the default for a terminal is plain text)')
+    .option('--json', 'print the findings as JSON')
+    .action(async (oldFile: string, newFile: string, options) => (await import('./drift-spec.js')).run(oldFile, newFile, options));
+  driftCmd
+    .command('live')
+    .description('Replay the safe recorded requests against the live (or sandbox) partner and compare with the recordings and the spec. Exit 1 at or above --fail-on.')
+    .argument('<partner>', 'partner name')
+    .requiredOption('--base-url <url>', 'the partner to replay against')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--spec <file>', 'the current spec (default: contracts/<partner>/openapi.json|yaml when it exists)')
+    .option('--allow-writes', 'also replay writes (sandboxes only)')
+    .option('--update', 'save the new responses as a new recording session for review')
+    .addOption(new Option('--rate <n>', 'requests per second at most').default(5).argParser(parsePositive))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['breaking', 'warning']).default('breaking'))
+    .option('--json', 'print the findings as JSON')
+    .action(async (partner: string, options) => (await import('./drift-live.js')).run(partner, options));
+  driftCmd
+    .command('recordings')
+    .description("Recordings against the current spec: where the partner's reality and its documentation disagree.")
+    .argument('<partner>', 'partner name')
+    .option('--recordings <dir>', 'recordings root', 'recordings')
+    .option('--session <name>', 'only this session')
+    .option('--spec <file>', 'the spec (default: contracts/<partner>/openapi.json|yaml)')
+    .option('--json', 'print the findings as JSON')
+    .action(async (partner: string, options) => (await import('./drift-recordings.js')).run(partner, options));
+
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
   }
