@@ -1,6 +1,47 @@
-// Placeholder while the verb is being built (issue 7).
-import { SeamError } from '../errors.js';
+// `seam drift recordings <partner>`: every recording against the current spec — where the
+// partner's reality and its documentation disagree — as drift findings with counts. It reports;
+// exit 0 whatever it finds (2 on bad input).
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { sortDeep } from '../exchange/canonical.js';
+import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
+import { specFindings } from '../drift/recordings.js';
+import { createSpecValidator, loadSpec, requirePartnerSpec } from '../spec/index.js';
+import { display, formatFinding } from './drift-live.js';
+import { colour, printJson, progress } from './output.js';
 
-export async function run(..._args: unknown[]): Promise<void> {
-  throw new SeamError('internal', 'not built yet');
+export interface DriftRecordingsOptions {
+  recordings?: string;
+  session?: string;
+  spec?: string;
+  json?: boolean;
+}
+
+export async function run(partner: string, options: DriftRecordingsOptions = {}): Promise<void> {
+  checkName('partner', partner);
+  const root = options.recordings ?? 'recordings';
+  const dir = partnerDir(root, partner);
+  if (!existsSync(dir)) throw new InputError(`no recordings for ${partner}`, { file: dir });
+  const stored = await readRecordings(root, partner, options.session !== undefined ? { session: options.session } : {});
+  if (stored.length === 0) {
+    throw new InputError(`no recordings for ${partner}${options.session !== undefined ? ` in session ${options.session}` : ''}`, { file: dir });
+  }
+  const specFile = requirePartnerSpec(partner, options.spec);
+  const spec = await loadSpec(specFile);
+  const bar = progress('checking', 1);
+  const { findings, summary } = specFindings(spec, createSpecValidator(spec), stored, 'recorded');
+  bar.done();
+  const shown = findings.map((f) => ({
+    ...f,
+    ...(f.old ? { old: { file: display(f.old.file), pointer: f.old.pointer } } : {}),
+    ...(f.new ? { new: { file: display(f.new.file), pointer: f.new.pointer } } : {}),
+  }));
+
+  if (options.json) {
+    printJson(sortDeep({ partner, spec: display(specFile), summary, findings: shown }));
+    return;
+  }
+  for (const f of shown) process.stdout.write(`${formatFinding(f)}\n`);
+  const text = `${summary.exchanges} recording${summary.exchanges === 1 ? '' : 's'} of ${summary.operations} operation${summary.operations === 1 ? '' : 's'} checked against ${display(specFile)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}`;
+  process.stdout.write(`${findings.length > 0 ? colour.yellow(text) : colour.green(text)}\n`);
 }

@@ -197,6 +197,13 @@ export function buildProgram(): Command {
     .option('--json', 'print the findings as JSON')
     .action(async (partner: string, options) => (await import('./drift-live.js')).run(partner, options));
   driftCmd
+    .command('nightly')
+    .description('The nightly job: drift live (and recordings, and spec against drift.nextSpec) for every partner with drift.baseUrl in seam.config; reports under --out. Exit 1 on findings at or above --fail-on.')
+    .option('--out <dir>', 'where the reports go', 'reports/drift')
+    .option('--config <file>', 'seam config file (default: seam.config.json|yaml)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['breaking', 'warning']).default('breaking'))
+    .action(async (options) => (await import('./drift-nightly.js')).run(options));
+  driftCmd
     .command('recordings')
     .description("Recordings against the current spec: where the partner's reality and its documentation disagree.")
     .argument('<partner>', 'partner name')

@@ -13,8 +13,20 @@ import { compileAllowEntry } from '../record/redaction/detectors.js';
 export interface SeamConfig {
   /** Applied to every partner. */
   redact?: RedactionRules;
-  partners?: Record<string, { redact?: RedactionRules }>;
+  partners?: Record<string, { redact?: RedactionRules; drift?: DriftSettings }>;
   scan?: { allow?: string[] };
+}
+
+/** A partner the nightly drift job checks (`seam drift nightly`). */
+export interface DriftSettings {
+  /** The live or sandbox base URL to replay recorded requests against. */
+  baseUrl: string;
+  /** Requests per second at most (default 5). */
+  rate?: number;
+  /** Replay writes too (sandboxes only). */
+  allowWrites?: boolean;
+  /** A newer spec to diff the one under contracts/<partner>/ against (e.g. fetched by the job before it runs). */
+  nextSpec?: string;
 }
 
 export const CONFIG_FILE_NAMES = ['seam.config.json', 'seam.config.yaml', 'seam.config.yml'] as const;
@@ -62,7 +74,20 @@ export const configSchema = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: { redact: rulesSchema },
+        properties: {
+          redact: rulesSchema,
+          drift: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['baseUrl'],
+            properties: {
+              baseUrl: { type: 'string', pattern: '^https?://' },
+              rate: { type: 'number', exclusiveMinimum: 0 },
+              allowWrites: { type: 'boolean' },
+              nextSpec: { type: 'string', minLength: 1 },
+            },
+          },
+        },
       },
     },
     scan: {
