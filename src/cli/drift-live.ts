@@ -1,9 +1,8 @@
 // `seam drift live <partner> --base-url URL`: the safe recorded requests replayed against the
 // partner, each response compared with its recordings and the current spec. Credentials come from
 // SEAM_<PARTNER>_AUTHORIZATION. Exit 1 when a finding is at or above --fail-on.
-//
-// Rendering: one line per finding here (src/drift/report.ts, the shared renderer, was not written
-// yet when this verb was built).
+// Text lines come from the shared renderer (src/drift/report.ts); --json adds what was replayed,
+// skipped and saved.
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadConfig, redactionRulesFor } from '../config/config.js';
@@ -11,6 +10,7 @@ import { InputError, UsageError, VerdictFailed } from '../errors.js';
 import { sortDeep } from '../exchange/canonical.js';
 import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
 import { authorizationEnvName, replayLive, writeLiveSession } from '../drift/live.js';
+import { formatFinding } from '../drift/report.js';
 import type { DriftFinding, DriftSeverity } from '../drift/types.js';
 import { severityAtLeast } from '../drift/types.js';
 import { createSpecValidator, findPartnerSpec, loadSpec } from '../spec/index.js';
@@ -76,13 +76,13 @@ export async function run(partner: string, options: DriftLiveOptions): Promise<v
         ...(specFile !== undefined ? { spec: display(specFile) } : {}),
         replayed: report.replayed.map(({ durationMs: _d, ...r }) => r),
         skipped: report.skipped,
-        findings: report.findings,
+        findings: report.findings.map(displayed),
         ...(saved ? { saved: { session: saved.session, files: saved.files.map(display) } } : {}),
       }),
     );
   } else {
     for (const s of report.skipped) process.stderr.write(`${colour.dim(`skipped ${s.method} ${s.path}: ${s.reason}`, process.stderr)}\n`);
-    for (const f of report.findings) process.stdout.write(`${formatFinding(f)}\n`);
+    for (const f of report.findings) process.stdout.write(`${formatFinding(displayed(f))}\n`);
     const n = report.findings.length;
     const text = `${report.replayed.length} request${report.replayed.length === 1 ? '' : 's'} replayed against ${base.origin}, ${report.skipped.length} skipped: ${n} finding${n === 1 ? '' : 's'}`;
     process.stdout.write(`${failing.length > 0 ? colour.red(text) : n > 0 ? colour.yellow(text) : colour.green(text)}\n`);
@@ -93,11 +93,13 @@ export async function run(partner: string, options: DriftLiveOptions): Promise<v
   }
 }
 
-/** `<severity>  <check>  <operation>  <message>[  field]  (spec: file#pointer)` */
-export function formatFinding(f: DriftFinding): string {
-  const severity = f.severity === 'breaking' ? colour.red(f.severity) : f.severity === 'warning' ? colour.yellow(f.severity) : colour.dim(f.severity);
-  const spec = f.new ? colour.dim(`  (spec: ${display(f.new.file)}#${f.new.pointer})`) : '';
-  return `${severity}  ${f.check}  ${f.message}${spec}`;
+/** Locations shown relative to the working directory (URLs as they are). */
+export function displayed(f: DriftFinding): DriftFinding {
+  return {
+    ...f,
+    ...(f.old ? { old: { file: display(f.old.file), pointer: f.old.pointer } } : {}),
+    ...(f.new ? { new: { file: display(f.new.file), pointer: f.new.pointer } } : {}),
+  };
 }
 
 /** Paths relative to the working directory, for output that does not depend on where the repo lives. */

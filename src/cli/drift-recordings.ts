@@ -7,7 +7,8 @@ import { sortDeep } from '../exchange/canonical.js';
 import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
 import { specFindings } from '../drift/recordings.js';
 import { createSpecValidator, loadSpec, requirePartnerSpec } from '../spec/index.js';
-import { display, formatFinding } from './drift-live.js';
+import { formatFinding } from '../drift/report.js';
+import { display, displayed } from './drift-live.js';
 import { colour, printJson, progress } from './output.js';
 
 export interface DriftRecordingsOptions {
@@ -31,11 +32,7 @@ export async function run(partner: string, options: DriftRecordingsOptions = {})
   const bar = progress('checking', 1);
   const { findings, summary } = specFindings(spec, createSpecValidator(spec), stored, 'recorded');
   bar.done();
-  const shown = findings.map((f) => ({
-    ...f,
-    ...(f.old ? { old: { file: display(f.old.file), pointer: f.old.pointer } } : {}),
-    ...(f.new ? { new: { file: display(f.new.file), pointer: f.new.pointer } } : {}),
-  }));
+  const shown = findings.map(displayed);
 
   if (options.json) {
     printJson(sortDeep({ partner, spec: display(specFile), summary, findings: shown }));

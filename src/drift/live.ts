@@ -158,7 +158,14 @@ export async function replayLive(options: LiveOptions): Promise<LiveReport> {
   }
 
   if (options.spec) {
-    const items = exchanges.map((e) => ({ file: `${base.origin}${e.request.path}`, exchange: { ...e, id: 'live' } as Exchange }));
+    // Each live response is named by its URL (with the query: two pages are two responses).
+    const used = new Set<string>();
+    const items = exchanges.map((e, i) => {
+      let file = requestUrl(base, e.request).href;
+      if (used.has(file)) file = `${file}#${i}`; // writes to one URL with different bodies
+      used.add(file);
+      return { file, exchange: { ...e, id: 'live' } as Exchange };
+    });
     findings.push(...specFindings(options.spec.spec, options.spec.validator, items, 'live').findings);
   }
   return { findings: scrub(sortFindings(dedupe(findings)), options.authorization), replayed, skipped, exchanges };
@@ -203,11 +210,7 @@ function observed(e: Pick<Exchange, 'response'>): Observed {
 type Sent = { response: ExchangeResponse } | { error: string };
 
 async function send(base: URL, recorded: Exchange, options: LiveOptions, pace: () => Promise<void>): Promise<Sent> {
-  const url = new URL(base.href);
-  url.pathname = `${base.pathname.replace(/\/+$/, '')}${recorded.request.path}`;
-  for (const [name, value] of Object.entries(recorded.request.query)) {
-    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, v);
-  }
+  const url = requestUrl(base, recorded.request);
   const headers = new Headers();
   for (const [name, value] of Object.entries(recorded.request.headers)) {
     if (DROPPED_HEADERS.has(name) || name === 'authorization' || name.startsWith(':')) continue;
@@ -255,6 +258,16 @@ async function send(base: URL, recorded: Exchange, options: LiveOptions, pace: (
       },
     };
   }
+}
+
+/** The recorded path and query under the base URL (its path, if any, kept as a prefix). */
+function requestUrl(base: URL, request: Exchange['request']): URL {
+  const url = new URL(base.href);
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}${request.path}`;
+  for (const [name, value] of Object.entries(request.query)) {
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, v);
+  }
+  return url;
 }
 
 /** Retry-After in seconds or as an HTTP-date; without one, one pacing interval (at least 1 s). */

@@ -77,8 +77,10 @@ export function specFindings(
     }
     const name = operation?.id ?? `${exchange.request.method.toUpperCase()} ${unresolved.get(exchange.request.path) ?? exchange.request.path}`;
     totals.set(name, (totals.get(name) ?? 0) + 1);
-    const add = (g: Omit<Group, 'files' | 'operation' | 'old'>, pointer: string): void => {
-      const key = [g.check, name, g.field ?? '', g.tail].join('\u0000');
+    // `detail` tells groups of one check apart (the status, the field and keyword); the first
+    // exchange's wording stands for the group.
+    const add = (g: Omit<Group, 'files' | 'operation' | 'old'>, pointer: string, detail: string): void => {
+      const key = [g.check, name, detail].join('\u0000');
       let group = groups.get(key);
       if (!group) {
         group = { ...g, operation: name, files: new Set(), old: { file, pointer } };
@@ -89,11 +91,12 @@ export function specFindings(
 
     for (const v of violations) {
       if (v.keyword === 'undocumented-operation') {
-        add({ check: `${source}-operation-undocumented`, severity: 'warning', tail: 'match no operation in the spec' }, '/request/path');
+        add({ check: `${source}-operation-undocumented`, severity: 'warning', tail: 'match no operation in the spec' }, '/request/path', '');
       } else if (v.keyword === 'undocumented-status') {
         add(
           { check: `${source}-status-undocumented`, severity: 'warning', tail: `answered ${response.status}, which the spec does not document${operation ? ` (documented: ${operation.responses.map((r) => r.status).join(', ') || 'none'})` : ''}`, ...(v.spec ? { new: v.spec } : {}) },
           '/response/status',
+          String(response.status),
         );
       } else {
         const field = v.location === 'body' && v.pointer !== undefined ? pathOf(v.pointer) : undefined;
@@ -107,6 +110,7 @@ export function specFindings(
             ...(v.spec ? { new: v.spec } : {}),
           },
           v.location === 'body' ? `/${v.part}/body/json${v.pointer ?? ''}` : `/${v.part}/${v.location === 'header' ? `headers/${v.name ?? ''}` : v.location}`,
+          [v.part, v.location, v.name ?? '', field ?? '', v.keyword].join(' '),
         );
       }
     }
@@ -118,7 +122,7 @@ export function specFindings(
     if (!schema?.at) continue;
     for (const u of undefinedFields(spec, schema.node, schema.at, response.body.json)) {
       const field = u.path.replace(/\[\d+\]/g, '[*]');
-      add({ check: `${source}-field-undocumented`, severity: 'info', field, tail: `send ${field}, which the spec does not define`, new: u.spec }, `/response/body/json${u.pointer}`);
+      add({ check: `${source}-field-undocumented`, severity: 'info', field, tail: `send ${field}, which the spec does not define`, new: u.spec }, `/response/body/json${u.pointer}`, field);
     }
   }
 

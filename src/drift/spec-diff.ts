@@ -259,7 +259,7 @@ function compareNow(ctx: Ctx, place: Place, path: string, oPlace: Placed, nPlace
   const request = place.side === 'request';
   const field = path.startsWith('$') ? { field: path } : {};
   const where = { old: o.at, new: n.at, ...field };
-  const what = path === '$' ? place.context : `${path} in ${place.context}`;
+  const what = describe(place, path, n.at);
   const emit = (check: SpecCheckId, message: string, at: { old?: Location; new?: Location; field?: string } = where) =>
     report(ctx, check, place.operation, message, at);
 
@@ -270,25 +270,32 @@ function compareNow(ctx: Ctx, place: Place, path: string, oPlace: Placed, nPlace
       const lost = [...o.types].filter((t) => !covers(n.types, t));
       if (lost.length > 0) {
         typeChanged = true;
-        emit('request-type-narrowed', `${what}: type ${types(o.types)} → ${types(n.types)}`);
+        emit('request-type-narrowed', `type ${types(o.types)} → ${types(n.types)} (${what})`);
       }
     } else {
       const added = [...n.types].filter((t) => !covers(o.types, t));
       if (added.length > 0) {
         typeChanged = true;
-        emit('response-property-type-changed', `${what}: type ${types(o.types)} → ${types(n.types)}`);
+        emit('response-property-type-changed', `type ${types(o.types)} → ${types(n.types)} (${what})`);
       }
     }
   }
-  if (!request && n.nullable && !o.nullable) emit('response-property-became-nullable', `${what} may now be null`);
-  if (request && o.nullable && !n.nullable) emit('request-type-narrowed', `${what} no longer accepts null`);
+  if (!request && n.nullable && !o.nullable) emit('response-property-became-nullable', `may now be null (${what})`);
+  if (request && o.nullable && !n.nullable) emit('request-type-narrowed', `null no longer accepted (${what})`);
 
   if (!typeChanged) diffEnum(place, o, n, what, emit);
 
-  diffProperties(ctx, place, path, o, n, what);
+  diffProperties(ctx, place, path, o, n);
   if (o.items && n.items) compareSchema(ctx, place, `${path}[*]`, o.items, n.items);
   if (o.additionalProperties && n.additionalProperties) compareSchema(ctx, place, `${path}.*`, o.additionalProperties, n.additionalProperties);
-  diffBranches(ctx, place, path, o, n, what);
+  diffBranches(ctx, place, path, o, n);
+}
+
+/** `the 200 response, schema dispute`; a parameter's own label when the path is not in a body. */
+function describe(place: Place, path: string, at: Location): string {
+  const base = path.startsWith('$') ? place.context : path;
+  const m = /^\/(?:components\/schemas|definitions)\/([^/]+)/.exec(at.pointer);
+  return m ? `${base}, schema ${m[1]!.replace(/~1/g, '/').replace(/~0/g, '~')}` : base;
 }
 
 type Emit = (check: SpecCheckId, message: string) => void;
@@ -299,38 +306,40 @@ function diffEnum(place: Place, o: SchemaView, n: SchemaView, what: string, emit
     const removed = [...o.enum].filter((v) => !n.enum!.has(v));
     const added = [...n.enum].filter((v) => !o.enum!.has(v));
     if (removed.length > 0) {
-      emit(request ? 'request-enum-value-removed' : 'response-enum-value-removed', `${what}: enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed`);
+      emit(request ? 'request-enum-value-removed' : 'response-enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed (${what})`);
     }
     if (added.length > 0) {
-      emit(request ? 'request-enum-value-added' : 'response-enum-value-added', `${what}: enum value${added.length > 1 ? 's' : ''} ${list(added)} added`);
+      emit(request ? 'request-enum-value-added' : 'response-enum-value-added', `enum value${added.length > 1 ? 's' : ''} ${list(added)} added (${what})`);
     }
   } else if (o.enum && !n.enum) {
-    emit(request ? 'request-enum-removed' : 'response-enum-removed', `${what}: the enum (${o.enum.size} values) was removed; any value now`);
+    emit(request ? 'request-enum-removed' : 'response-enum-removed', `the enum of ${o.enum.size} values was removed: any value now (${what})`);
   } else if (!o.enum && n.enum && request) {
-    emit('request-enum-introduced', `${what}: now limited to ${list(n.enum)}`);
+    emit('request-enum-introduced', `now limited to ${list(n.enum)} (${what})`);
   }
 }
 
-function diffProperties(ctx: Ctx, place: Place, path: string, o: SchemaView, n: SchemaView, what: string): void {
+function diffProperties(ctx: Ctx, place: Place, path: string, o: SchemaView, n: SchemaView): void {
   if (o.properties.size === 0 && n.properties.size === 0) return;
   const request = place.side === 'request';
   const emit = (check: SpecCheckId, message: string, at: { old?: Location; new?: Location; field?: string }) =>
     report(ctx, check, place.operation, message, at);
-  const inWhat = path === '$' ? place.context : what;
+  const inWhat = describe(place, path, n.at);
+  // Body fields stand in `field`; parameter sub-fields are named in the message.
+  const label = (sub: string) => (sub.startsWith('$') ? 'property' : sub);
   for (const [name, op] of o.properties) {
     const sub = fieldPath(path, name);
     const field = sub.startsWith('$') ? { field: sub } : {};
     const np = n.properties.get(name);
     if (!np) {
-      emit(request ? 'request-property-removed' : 'response-property-removed', `${sub} was removed from ${inWhat}`, { old: op.at, new: n.at, ...field });
+      emit(request ? 'request-property-removed' : 'response-property-removed', `${label(sub)} removed (${inWhat})`, { old: op.at, new: n.at, ...field });
       continue;
     }
     const wasRequired = o.required.has(name);
     const isRequired = n.required.has(name);
     if (isRequired && !wasRequired) {
-      emit(request ? 'request-property-became-required' : 'response-property-became-required', `${sub} became required in ${inWhat}`, { old: op.at, new: np.at, ...field });
+      emit(request ? 'request-property-became-required' : 'response-property-became-required', `${label(sub)} became required (${inWhat})`, { old: op.at, new: np.at, ...field });
     } else if (wasRequired && !isRequired && !request) {
-      emit('response-property-became-optional', `${sub} is no longer required in ${inWhat}`, { old: op.at, new: np.at, ...field });
+      emit('response-property-became-optional', `${label(sub)} is no longer required (${inWhat})`, { old: op.at, new: np.at, ...field });
     }
     compareSchema(ctx, place, sub, op, np);
   }
@@ -338,14 +347,15 @@ function diffProperties(ctx: Ctx, place: Place, path: string, o: SchemaView, n: 
     if (o.properties.has(name)) continue;
     const sub = fieldPath(path, name);
     const at = { old: o.at, new: np.at, ...(sub.startsWith('$') ? { field: sub } : {}) };
-    if (!request) emit('response-property-added', `${sub} was added to ${inWhat}`, at);
-    else if (n.required.has(name)) emit('request-property-required-added', `required ${sub} was added to ${inWhat}`, at);
-    else emit('request-property-added', `optional ${sub} was added to ${inWhat}`, at);
+    if (!request) emit('response-property-added', `${label(sub)} added${n.required.has(name) ? ', always present' : ''} (${inWhat})`, at);
+    else if (n.required.has(name)) emit('request-property-required-added', `required ${label(sub)} added (${inWhat})`, at);
+    else emit('request-property-added', `optional ${label(sub)} added (${inWhat})`, at);
   }
 }
 
 /** anyOf/oneOf: pair branches by ref name or title, then the rest by position. */
-function diffBranches(ctx: Ctx, place: Place, path: string, o: SchemaView, n: SchemaView, what: string): void {
+function diffBranches(ctx: Ctx, place: Place, path: string, o: SchemaView, n: SchemaView): void {
+  const what = describe(place, path, n.at);
   if (o.branches.length === 0 && n.branches.length === 0) return;
   const request = place.side === 'request';
   const oNames = o.branches.map((b) => branchName(ctx.old, b));
@@ -371,16 +381,16 @@ function diffBranches(ctx: Ctx, place: Place, path: string, o: SchemaView, n: Sc
   }
   for (const [i, j] of pairs) compareSchema(ctx, place, path, o.branches[i]!, n.branches[j]!);
   const field = path.startsWith('$') ? { field: path } : {};
-  const label = (names: Array<string | undefined>, i: number) => names[i] ?? `#${i}`;
+  const name = (names: Array<string | undefined>, i: number) => names[i] ?? `#${i}`;
   for (const i of unpairedOld) {
     const b = o.branches[i]!;
-    if (request) report(ctx, 'request-type-narrowed', place.operation, `${what}: alternative ${label(oNames, i)} is no longer accepted`, { old: b.at, new: n.at, ...field });
-    else report(ctx, 'response-variant-removed', place.operation, `${what}: alternative ${label(oNames, i)} was removed`, { old: b.at, new: n.at, ...field });
+    if (request) report(ctx, 'request-type-narrowed', place.operation, `alternative ${name(oNames, i)} no longer accepted (${what})`, { old: b.at, new: n.at, ...field });
+    else report(ctx, 'response-variant-removed', place.operation, `alternative ${name(oNames, i)} removed (${what})`, { old: b.at, new: n.at, ...field });
   }
   if (!request) {
     for (const j of unpairedNew) {
       const b = n.branches[j]!;
-      report(ctx, 'response-variant-added', place.operation, `${what}: alternative ${label(nNames, j)} was added`, { old: o.at, new: b.at, ...field });
+      report(ctx, 'response-variant-added', place.operation, `alternative ${name(nNames, j)} added (${what})`, { old: o.at, new: b.at, ...field });
     }
   }
 }
