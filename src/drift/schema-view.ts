@@ -38,7 +38,7 @@ export function child(at: Location, ...tokens: Array<string | number>): Location
 }
 
 /** Follows refs from a written node; `undefined` for a node that is not a schema object. */
-export function resolveNode(spec: LoadedSpec, node: unknown, at: Location): { value: Record<string, unknown>; at: Location } | undefined {
+function resolveNode(spec: LoadedSpec, node: unknown, at: Location): { value: Record<string, unknown>; at: Location } | undefined {
   const target = deref(spec, node, at);
   return isObj(target.value) ? { value: target.value, at: target.at } : undefined;
 }

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../spec/load.js';
+import { SPEC_CHECKS } from './spec-checks.js';
 import { diffSpecs } from './spec-diff.js';
 
 type Obj = Record<string, any>;
@@ -139,6 +140,21 @@ describe('diffSpecs', () => {
     ['response header removed', (s) => delete get(s).responses['200'].headers, [['warning', 'response-header-removed', 'GET /widgets/{id}', '']]],
     ['security scheme changed', (s) => (s.components.securitySchemes.key.scheme = 'basic'), [['breaking', 'security-scheme-changed', '', '']]],
     ['security scheme added', (s) => (s.components.securitySchemes.other = { type: 'apiKey', in: 'header', name: 'X-Key' }), [['info', 'security-scheme-added', '', '']]],
+    ['security scheme removed', (s) => delete s.components.securitySchemes.key, [['breaking', 'security-scheme-removed', '', '']]],
+    [
+      'operation security changed',
+      (s) => (get(s).security = [{ other: ['write'] }]),
+      [['breaking', 'operation-security-changed', 'GET /widgets/{id}', '']],
+      (s) => (s.components.securitySchemes.other = { type: 'apiKey', in: 'header', name: 'X-Key' }),
+    ],
+    ['request media type removed', (s) => { const c = post(s).requestBody.content; c['text/plain'] = c['application/json']; delete c['application/json']; c['application/xml'] = { schema: { type: 'string' } }; }, [['breaking', 'request-media-type-removed', 'POST /widgets/{id}', '']]],
+    ['webhook added', (s) => (s.webhooks['widget.created'] = s.webhooks['widget.updated']), [['info', 'webhook-added', 'POST widget.created', '']]],
+    [
+      'anyOf branch removed from a response',
+      (s) => widget(s).properties.owner.anyOf.pop(),
+      [['info', 'response-variant-removed', 'GET /widgets/{id}', '$.owner']],
+      (s) => (widget(s).properties.owner = { anyOf: [{ type: 'string', title: 'id' }, { $ref: '#/components/schemas/widget' }] }),
+    ],
     ['webhook removed', (s) => delete s.webhooks['widget.updated'], [['breaking', 'webhook-removed', 'POST widget.updated', '']]],
     [
       'anyOf branch added to a response',
@@ -165,6 +181,11 @@ describe('diffSpecs', () => {
         (s) => (s.webhooks['widget.updated'].post.requestBody.content['application/json'].schema = { type: 'object', properties: { kind: { type: 'string', enum: ['a'] } } }),
       ),
     ).toEqual([['warning', 'response-enum-value-added', 'POST widget.updated', '$.kind']]);
+  });
+
+  it('documents every check id in docs/drift.md with its severity', async () => {
+    const doc = await readFile('docs/drift.md', 'utf8');
+    for (const [id, check] of Object.entries(SPEC_CHECKS)) expect(doc).toContain(`| \`${id}\` | ${check.severity} |`);
   });
 
   it('points at the changed node in both versions', async () => {

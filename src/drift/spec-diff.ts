@@ -84,7 +84,7 @@ function report(
 }
 
 /** `GET /v1/customers/{}`: the pairing key, parameter names ignored. */
-export function operationKey(op: Operation): string {
+function operationKey(op: Operation): string {
   return `${op.method} ${op.pathTemplate.replace(/\{[^}]*\}/g, '{}')}`;
 }
 
@@ -161,7 +161,7 @@ function diffParameters(ctx: Ctx, o: Operation, n: Operation): void {
 
 /** 3.x: the `schema` beside the parameter; 2.0: the parameter object is the schema. */
 function schemaPlace(p: Parameter): Placed {
-  const at = p.schema === undefined || isObj(p.schema) && 'in' in p.schema ? p.at : child(p.at, 'schema');
+  const at = p.schema === undefined || (isObj(p.schema) && 'in' in p.schema) ? p.at : child(p.at, 'schema');
   return { node: p.schema, at };
 }
 
