@@ -12,7 +12,8 @@ export default defineConfig({
     reporters: ['default', './test/support/closing-line-reporter.ts'],
     env: { PACT_DO_NOT_TRACK: 'true' },
     projects: [
-      { extends: true, test: { name: 'harness', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'connectors/**/*.test.ts'] } },
+      // test/fixtures: suites that tests hand to `seam gate`, not tests of their own.
+      { extends: true, test: { name: 'harness', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'connectors/**/*.test.ts'], exclude: ['node_modules', 'dist', 'test/fixtures/**'] } },
       { extends: true, test: { name: 'suites', include: ['suites/**/*.test.ts'], testTimeout: 120_000 } },
     ],
   },

@@ -147,6 +147,8 @@ export function buildProgram(): Command {
     .option('--engine <name>', 'engine for the partner mocks: embedded (default) or wiremock')
     .option('--variant <name>', 'run a seeded-defect variant of the connector instead (mutation runs)')
     .option('--filter <text>', 'only suite files whose path contains this')
+    .option('--shard <i/n>', 'run only the i-th of n shares of the suite files (a CI matrix job)')
+    .option('--merge <dirs...>', "merge shards' report folders into --out instead of running")
     .option('--json', 'print the outcome as JSON (reports are written either way)')
     .action(async (options) => (await import('./gate.js')).run(options));
 

@@ -1,0 +1,14 @@
+// ticket-sync: the resilience matrix on the tracker's operations — every operation × every fault
+// that applies to it (faultMatrix), the connector run as a process, every rule must pass.
+import { describe, expect, test } from 'vitest';
+import { attach, faultMatrix, runScenario } from 'seam/testing';
+import { tracker, scenario } from './setup.js';
+
+describe.concurrent('ticket-sync: the resilience matrix (tracker operation × fault)', () => {
+  for (const s of faultMatrix(tracker.stubs, { ...(tracker.spec !== undefined ? { spec: tracker.spec } : {}), seed: 7, tokenTarget: 'POST /oauth/token' })) {
+    test(s.name, async ({ task }) => {
+      const run = attach(task, await runScenario(scenario(s.name, s.plan, { expectations: {} })));
+      expect(run).toPassJudge();
+    });
+  }
+});
