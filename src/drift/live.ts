@@ -23,7 +23,7 @@ import type { LoadedSpec } from '../spec/types.js';
 import type { SpecValidator } from '../spec/validate.js';
 import { inferTemplates } from '../stubs/path-template.js';
 import { specFindings } from './recordings.js';
-import { compareResponse, type Observed } from './shape.js';
+import { compareResponse, dedupe, type Observed } from './shape.js';
 import type { DriftFinding } from './types.js';
 import { severityAtLeast } from './types.js';
 
@@ -329,16 +329,6 @@ function first(value: MultiMap[string] | undefined): string | undefined {
 
 // --- findings ---------------------------------------------------------------------------------------
 
-/** The same finding from several requests of one operation is reported once. */
-function dedupe(findings: DriftFinding[]): DriftFinding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.check}\u0000${f.operation ?? ''}\u0000${f.field ?? f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function sortFindings(findings: DriftFinding[]): DriftFinding[] {
   const rank = (f: DriftFinding): number => (severityAtLeast(f.severity, 'breaking') ? 0 : severityAtLeast(f.severity, 'warning') ? 1 : 2);

@@ -296,8 +296,8 @@ export function header(headers: MultiMap, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** One finding per check, field and operation (array items would repeat each one per item). */
-function dedupe(findings: DriftFinding[]): DriftFinding[] {
+/** One finding per check, field and operation (array items, or several requests of one operation, would repeat it). */
+export function dedupe(findings: DriftFinding[]): DriftFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.check}\u0000${f.operation ?? ''}\u0000${f.field ?? f.message}`;
