@@ -197,7 +197,7 @@ describe('wiremock engine close', () => {
     const ms = performance.now() - started;
     console.log(`wiremock engine closed in ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(5000);
-    expect(() => process.kill(engine.pid, 0)).toThrow();
+    expect(() => process.kill(engine.pid!, 0)).toThrow();
     expect(existsSync(engine.rootDir)).toBe(false);
     expect(await hung).not.toBe('ok 200');
     await engine.close(); // idempotent

@@ -88,6 +88,7 @@ export function buildProgram(): Command {
     .description('Serve a local mock of a partner from its recordings (or its spec), with a request log, live reload and an admin API under /__seam/.')
     .argument('<partner>', 'partner name (folder under recordings/, spec at contracts/<partner>/openapi.json|yaml)')
     .addOption(new Option('--engine <name>', 'engine to serve with').choices(['embedded', 'wiremock', 'prism']).default('embedded'))
+    .addOption(new Option('--runtime <runtime>', "--engine wiremock: the local jar on java, or the official image through a container runtime").choices(['java', 'container']).default('java'))
     .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(0).argParser(parsePort))
     .addOption(new Option('--from <source>', 'build stubs from recordings or from the spec (default: recordings; spec with --engine prism)').choices(['recordings', 'spec']))
     .option('--recordings <dir>', 'recordings root', 'recordings')

@@ -23,6 +23,8 @@ import { colour, statusColour } from './output.js';
 
 export interface MockOptions {
   engine?: string;
+  /** --engine wiremock: the local jar (`java`, default) or the official image through testcontainers (`container`). */
+  runtime?: string;
   port?: number;
   from?: string;
   recordings?: string;
@@ -39,6 +41,8 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
   const partner = checkName('partner', partnerArg);
   const engineName = (options.engine ?? 'embedded') as EngineName;
   if (!(ENGINES as readonly string[]).includes(engineName)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${engineName}"`);
+  if (options.runtime !== undefined && options.runtime !== 'java' && options.runtime !== 'container') throw new UsageError(`--runtime must be java or container, got "${options.runtime}"`);
+  if (options.runtime === 'container' && engineName !== 'wiremock') throw new UsageError('--runtime container applies to --engine wiremock only');
   if (options.from !== undefined && options.from !== 'recordings' && options.from !== 'spec') throw new UsageError(`--from must be recordings or spec, got "${options.from}"`);
   // Prism serves the spec itself, never Seam stubs.
   if (engineName === 'prism' && options.from === 'recordings') throw new UsageError('--engine prism serves the spec; it cannot replay recordings (use --from spec or another engine)');
@@ -104,6 +108,7 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
 
   let engine: Engine;
   let pid: number | undefined;
+  let containerId: string | undefined;
   let stopPolling = (): void => {};
   let setBase: (stubs: Stub[]) => Promise<void>;
   if (engineName === 'embedded') {
@@ -127,9 +132,10 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
     setBase = (next) => ctl.setBase(next);
   } else if (engineName === 'wiremock') {
     const admin = unsupportedAdminStubs('wiremock', "use WireMock's own admin API under /__admin/ (mappings, requests, scenarios/reset)");
-    const wiremock = await startWireMock({ stubs: [...stubs, ...admin], port: options.port ?? 0 });
+    const wiremock = await startWireMock({ stubs: [...stubs, ...admin], port: options.port ?? 0, runtime: options.runtime === 'container' ? 'container' : 'java' });
     engine = wiremock;
     pid = wiremock.pid;
+    containerId = wiremock.containerId;
     setBase = (next) => wiremock.setStubs([...next, ...admin]);
     stopPolling = pollJournal(wiremock, (entry) => logEntry(entry, entry.ms));
   } else {
@@ -144,10 +150,11 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
     const event: Record<string, unknown> = { event: 'listening', url: engine.url, engine: engine.name, stubs: stubs.length, from };
     if (engine.name === 'prism') delete event.stubs;
     if (pid !== undefined) event.pid = pid;
+    if (containerId !== undefined) event.container = containerId;
     out(JSON.stringify(event));
   } else {
     const what = engine.name === 'prism' ? `serving ${specFile}` : `${stubs.length} stubs from ${from === 'spec' ? specFile : `${recordingsDir}/`}`;
-    out(`seam mock: ${colour.bold(partner)} (${engine.name}, ${what})`);
+    out(`seam mock: ${colour.bold(partner)} (${engine.name}${containerId !== undefined ? ' in a container' : ''}, ${what})`);
     out(`listening on ${engine.url}`);
     if (engine.name === 'embedded') out(colour.dim(`admin API: ${engine.url}/__seam/ (stubs, faults, reset, journal)`));
     out(colour.dim('Ctrl-C to stop'));

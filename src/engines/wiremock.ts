@@ -2,6 +2,8 @@
 // mappings into the engine's own temp root dir (exactly what `seam generate mocks` writes), so
 // WireMock loads them itself on start and reloads them from disk on `setStubs`; the journal is
 // WireMock's request log, mapped back to Seam's JournalEntry through each mapping's metadata.
+// It runs on the local Java (the jar from the npm package) or, `runtime: 'container'`, from the
+// official image through testcontainers with the root dir bind-mounted (src/engines/wiremock-container.ts).
 // The admin calls go through wiremock-captain (its typed client for WireMock's admin API); stubs
 // are not registered through it but written as mapping files, so the engine serves exactly what
 // `seam generate mocks` writes and a stock WireMock would load.
@@ -16,7 +18,7 @@ import type { JournalEntry, Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
 import type { SeamMappingMetadata } from './wiremock-mappings.js';
 import { writeWireMockMappings } from './wiremock-mappings.js';
-import { startWireMockProcess, type WireMockProcess } from './wiremock-process.js';
+import { startWireMockProcess } from './wiremock-process.js';
 import { WireMock } from 'wiremock-captain';
 
 export interface WireMockEngineOptions {
@@ -26,23 +28,35 @@ export interface WireMockEngineOptions {
   /** WireMock keeps at most this many journal entries (it discards the oldest). */
   maxJournalEntries?: number;
   startTimeoutMs?: number;
+  /** The local jar on `java` (default), or the official image through testcontainers. */
+  runtime?: WireMockRuntime;
 }
+
+export type WireMockRuntime = 'java' | 'container';
 
 export interface WireMockEngine extends Engine {
   readonly name: 'wiremock';
-  readonly pid: number;
+  readonly runtime: WireMockRuntime;
+  /** java runtime: the JVM's PID. */
+  readonly pid?: number;
+  /** container runtime: the container's id. */
+  readonly containerId?: string;
   /** The engine's own root dir (mappings/, __files/); removed on close. */
   readonly rootDir: string;
-  /** ms from spawning the JVM to a healthy admin API. */
+  /** ms from spawning the JVM (or asking for the container) to a healthy admin API. */
   readonly startMs: number;
 }
 
 export async function startWireMock(options: WireMockEngineOptions): Promise<WireMockEngine> {
   const rootDir = await mkdtemp(join(tmpdir(), 'seam-wiremock-'));
-  let proc: WireMockProcess;
+  const runtime = options.runtime ?? 'java';
+  let proc: { url: string; startMs: number; pid?: number; containerId?: string; stop(graceMs?: number): Promise<void> };
   try {
     await writeWireMockMappings(options.stubs, rootDir);
-    proc = await startWireMockProcess({
+    // Loaded only when asked for: importing testcontainers installs a global undici dispatcher,
+    // which changes how Node's own fetch reports broken responses (no error codes) process-wide.
+    const start = runtime === 'container' ? (await import('./wiremock-container.js')).startWireMockContainer : startWireMockProcess;
+    proc = await start({
       rootDir,
       port: options.port ?? 0,
       startTimeoutMs: options.startTimeoutMs,
@@ -71,7 +85,9 @@ export async function startWireMock(options: WireMockEngineOptions): Promise<Wir
   return {
     name: 'wiremock',
     url,
-    pid: proc.pid,
+    runtime,
+    ...(proc.pid !== undefined ? { pid: proc.pid } : {}),
+    ...(proc.containerId !== undefined ? { containerId: proc.containerId } : {}),
     rootDir,
     startMs: proc.startMs,
     async journal() {

@@ -20,7 +20,8 @@ import { stubsFromExchanges } from '../stubs/from-exchanges.js';
 import { stubsFromSpec } from '../stubs/from-spec.js';
 import { isFault, type JournalEntry, type Stub } from '../stubs/types.js';
 
-export type EngineChoice = 'embedded' | 'msw' | 'wiremock';
+/** `wiremock-container`: WireMock from its official image through testcontainers (a reachable container runtime needed). */
+export type EngineChoice = 'embedded' | 'msw' | 'wiremock' | 'wiremock-container';
 
 export interface PartnerSource {
   /** The partner's name: folder under recordings/ and contracts/, and the prefix of its env var (`TRACKER_BASE_URL`). */
@@ -112,7 +113,8 @@ export async function startPartner(prepared: PreparedPartner, plan: FaultPlan, e
   // performance.now() terms (embedded, msw) or wall-clock terms (WireMock's loggedDate).
   const perfStart = performance.now();
   const wallStart = Date.now();
-  const running: Engine = engine === 'embedded' ? await startEmbedded({ stubs: applied.stubs }) : await startWireMock({ stubs: applied.stubs });
+  const running: Engine =
+    engine === 'embedded' ? await startEmbedded({ stubs: applied.stubs }) : await startWireMock({ stubs: applied.stubs, runtime: engine === 'wiremock-container' ? 'container' : 'java' });
   return partnerMock(prepared, applied, running, engine, perfStart, wallStart);
 }
 
@@ -127,7 +129,7 @@ function partnerMock(prepared: PreparedPartner, applied: AppliedPlan, running: E
     issued: applied.issued,
     async observed(origin) {
       const entries = await running.journal();
-      const offset = engine === 'wiremock' ? wallStart + wallToPerf - origin : perfStart - origin;
+      const offset = running.name === 'wiremock' ? wallStart + wallToPerf - origin : perfStart - origin;
       // Scenario clock → wall clock, for the HTTP-dates the engines rendered when they answered.
       const wallAt = (at: number): number => wallStart + (at + origin - perfStart);
       return entries.map((e) => observe(prepared.name, e, byId, applied.faultAt, offset, wallAt));
