@@ -61,7 +61,7 @@ export async function run(options: GateOptions): Promise<void> {
   }
   const suites = resolve(options.suites);
   if (!existsSync(suites)) throw new UsageError(`no suites folder at ${options.suites}`);
-  if (options.engine !== undefined && !['embedded', 'wiremock'].includes(options.engine)) throw new UsageError(`--engine must be embedded or wiremock, got "${options.engine}"`);
+  if (options.engine !== undefined && !['embedded', 'wiremock', 'wiremock-container'].includes(options.engine)) throw new UsageError(`--engine must be embedded, wiremock or wiremock-container, got "${options.engine}"`);
   // Suites read these (the engine to serve mocks on, a seeded defect to run instead of the connector).
   if (options.engine !== undefined) process.env.SEAM_ENGINE = options.engine;
   if (options.variant !== undefined) process.env.SEAM_VARIANT = options.variant;

@@ -145,7 +145,7 @@ export function buildProgram(): Command {
     .description('Run the fault-injection suites (suites/**/*.test.ts) and judge the connectors; write JUnit, Markdown and HTML reports. Exit 1 on any failed verdict.')
     .option('--suites <dir>', 'the suites folder', 'suites')
     .option('--out <dir>', 'where the reports go', 'reports')
-    .option('--engine <name>', 'engine for the partner mocks: embedded (default) or wiremock')
+    .option('--engine <name>', 'engine for the partner mocks: embedded (default), wiremock (the local jar) or wiremock-container (the official image)')
     .option('--variant <name>', 'run a seeded-defect variant of the connector instead (mutation runs)')
     .option('--filter <text>', 'only suite files whose path contains this')
     .option('--shard <i/n>', 'run only the i-th of n shares of the suite files (a CI matrix job)')

@@ -4,6 +4,7 @@ import './matchers.js';
 export { MATCHER_RULES } from './matchers.js';
 export { inProcessConnector, processConnector } from './connector.js';
 export type { Connector, ConnectorContext, ConnectorRun, ProcessConnectorOptions } from './connector.js';
+export { containerConnector, type ContainerConnectorOptions } from './container-connector.js';
 export { preparePartner, startPartner, startPartners } from './partner.js';
 export type { EngineChoice, PartnerMock, PartnerSource, PreparedPartner } from './partner.js';
 export { envName, noFaults, runScenario } from './scenario.js';
