@@ -16,13 +16,13 @@
 // - Admin requests (`/__seam/…`) can be handed to `admin`; they are not journaled.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { addValue, bodyBytes, parseForm, typeBody } from '../exchange/body.js';
+import { addValue, parseForm, typeBody } from '../exchange/body.js';
 import type { Body, MultiMap } from '../exchange/types.js';
-import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
+import { applyEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
-import { dateHeaderList, defaultContentType, DROPPED_HEADERS, encode, httpDate, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
+import { encode, httpDate, JOURNAL_BODY_CAP, missBody, responseParts, TRUNCATED_BODY, TRUNCATED_LENGTH, type ResponseParts } from './reply-parts.js';
 import { headerMap, Journal, type JournalStats, type LazyEntry } from './journal.js';
 
 export interface EmbeddedOptions {
@@ -54,23 +54,13 @@ const MALFORMED_CHUNK_GAP_MS = 10;
 const MISS_OUTCOME: JournalEntry['outcome'] = { miss: true, status: 404 };
 
 type CompiledReply =
-  | {
+  | ({
       kind: 'response';
-      status: number;
-      /** Flat [name, value, …] with content-type and x-seam-stub; content-length too when `bytes` is set. */
+      /** Flat [name, value, …] as Node's writeHead takes them; content-length too when `bytes` is set. */
       headers: string[];
-      /** `dateHeaders`, rendered when the answer is sent. */
-      dates: [string, number][] | undefined;
-      /** Precomputed when there is no echo. */
-      bytes: Buffer | undefined;
-      /** With echo: the JSON to echo into and how to encode it. */
-      json: unknown;
-      echo: CompiledEcho[] | undefined;
-      encoding: string | undefined;
-      delayMs: number;
       /** The journal entries' outcome, one object shared by every entry this reply answers. */
       outcome: JournalEntry['outcome'];
-    }
+    } & Omit<ResponseParts, 'headers'>)
   | { kind: 'fault'; fault: FaultKind; delayMs: number; stubId: string; outcome: JournalEntry['outcome'] };
 
 interface Compiled {
@@ -257,43 +247,12 @@ function compile(stubs: Stub[]): Compiled {
     replies.set(
       stub.id,
       stub.replies.map((reply, r): CompiledReply => {
-        const delayMs = reply.delayMs ?? 0;
-        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs, stubId: stub.id, outcome: { fault: reply.fault } };
-        const headers: string[] = [];
-        let hasContentType = false;
-        let encoding: string | undefined;
-        for (const [rawName, value] of Object.entries(reply.headers ?? {})) {
-          const name = rawName.toLowerCase();
-          if (DROPPED_HEADERS.has(name) || name === STUB_HEADER) continue;
-          if (name === 'content-encoding') {
-            encoding = supportedEncoding(value);
-            if (encoding === undefined) continue;
-          }
-          if (name === 'content-type') hasContentType = true;
-          for (const v of Array.isArray(value) ? value : [value]) headers.push(name, v);
-        }
-        const contentType = defaultContentType(reply.body);
-        if (!hasContentType && contentType !== undefined) headers.push('content-type', contentType);
-        headers.push(STUB_HEADER, stub.id);
-        const echo = reply.echo !== undefined && reply.echo.length > 0 ? compileEcho(reply.echo, { pointer: `/${s}/replies/${r}/echo` }) : undefined;
-        const json = reply.body !== undefined && 'json' in reply.body ? reply.body.json : undefined;
-        // Echo writes into a JSON body; with no body at all it builds one.
-        const echoes = echo !== undefined && (reply.body === undefined || json !== undefined);
-        if (echoes && reply.body === undefined && !hasContentType) headers.splice(headers.length - 2, 0, 'content-type', 'application/json');
-        const bytes = echoes ? undefined : encode(bodyBytes(reply.body), encoding);
-        if (bytes !== undefined) headers.push('content-length', String(bytes.length));
-        return {
-          kind: 'response',
-          status: reply.status,
-          headers,
-          dates: dateHeaderList(reply.dateHeaders),
-          bytes,
-          json: echoes ? (json ?? {}) : undefined,
-          echo: echoes ? echo : undefined,
-          encoding,
-          delayMs,
-          outcome: { status: reply.status },
-        };
+        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs: reply.delayMs ?? 0, stubId: stub.id, outcome: { fault: reply.fault } };
+        const parts = responseParts(reply, stub.id, `/${s}/replies/${r}`);
+        // Node's writeHead takes a flat [name, value, …] list.
+        const headers = parts.headers.flat();
+        if (parts.bytes !== undefined) headers.push('content-length', String(parts.bytes.length));
+        return { kind: 'response', ...parts, headers, outcome: { status: reply.status } };
       }),
     ),
   );

@@ -27,13 +27,13 @@ import http from 'node:http';
 import { http as mswHttp, HttpResponse, delay, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { UsageError } from '../errors.js';
-import { bodyBytes, parseForm, typeBody } from '../exchange/body.js';
+import { parseForm, typeBody } from '../exchange/body.js';
 import type { Body, MultiMap } from '../exchange/types.js';
-import { applyEcho, compileEcho, type CompiledEcho } from '../stubs/echo.js';
+import { applyEcho } from '../stubs/echo.js';
 import { compileStubs, matchStub, type CompiledStubs } from '../stubs/match.js';
 import { isFault, STUB_HEADER, type FaultKind, type JournalEntry, type Stub } from '../stubs/types.js';
 import type { Engine } from './engine.js';
-import { dateHeaderList, defaultContentType, DROPPED_HEADERS, encode, httpDate, JOURNAL_BODY_CAP, missBody, supportedEncoding, TRUNCATED_BODY, TRUNCATED_LENGTH } from './reply-parts.js';
+import { encode, httpDate, JOURNAL_BODY_CAP, missBody, responseParts, TRUNCATED_BODY, TRUNCATED_LENGTH, type ResponseParts } from './reply-parts.js';
 import { Journal, type JournalStats } from './journal.js';
 
 export const DEFAULT_MSW_BASE_URL = 'http://partner.msw.invalid';
@@ -268,20 +268,7 @@ function isOrigin(requestUrl: string, origin: string): boolean {
 }
 
 type CompiledReply =
-  | {
-      kind: 'response';
-      status: number;
-      /** Including content-type and x-seam-stub, without content-length. */
-      headers: [string, string][];
-      /** `dateHeaders`, rendered when the answer is sent. */
-      dates: [string, number][] | undefined;
-      /** Precomputed when there is no echo. */
-      bytes: Buffer | undefined;
-      json: unknown;
-      echo: CompiledEcho[] | undefined;
-      encoding: string | undefined;
-      delayMs: number;
-    }
+  | ({ kind: 'response' } & ResponseParts)
   | { kind: 'fault'; fault: FaultKind; delayMs: number };
 
 interface Compiled {
@@ -289,49 +276,14 @@ interface Compiled {
   replies: Map<string, CompiledReply[]>;
 }
 
-// Mirrors embedded.ts's compile (which is not exported), so both serve the same bytes and headers.
+// The same reply parts as embedded.ts, so both serve the same bytes and headers.
 function compile(stubs: Stub[]): Compiled {
   const matcher = compileStubs(stubs);
   const replies = new Map<string, CompiledReply[]>();
   stubs.forEach((stub, s) =>
     replies.set(
       stub.id,
-      stub.replies.map((reply, r): CompiledReply => {
-        const delayMs = reply.delayMs ?? 0;
-        if (isFault(reply)) return { kind: 'fault', fault: reply.fault, delayMs };
-        const headers: [string, string][] = [];
-        let hasContentType = false;
-        let encoding: string | undefined;
-        for (const [rawName, value] of Object.entries(reply.headers ?? {})) {
-          const name = rawName.toLowerCase();
-          if (DROPPED_HEADERS.has(name) || name === STUB_HEADER) continue;
-          if (name === 'content-encoding') {
-            encoding = supportedEncoding(value);
-            if (encoding === undefined) continue;
-          }
-          if (name === 'content-type') hasContentType = true;
-          for (const v of Array.isArray(value) ? value : [value]) headers.push([name, v]);
-        }
-        const contentType = defaultContentType(reply.body);
-        if (!hasContentType && contentType !== undefined) headers.push(['content-type', contentType]);
-        const echo = reply.echo !== undefined && reply.echo.length > 0 ? compileEcho(reply.echo, { pointer: `/${s}/replies/${r}/echo` }) : undefined;
-        const json = reply.body !== undefined && 'json' in reply.body ? reply.body.json : undefined;
-        // Echo writes into a JSON body; with no body at all it builds one.
-        const echoes = echo !== undefined && (reply.body === undefined || json !== undefined);
-        if (echoes && reply.body === undefined && !hasContentType) headers.push(['content-type', 'application/json']);
-        headers.push([STUB_HEADER, stub.id]);
-        return {
-          kind: 'response',
-          status: reply.status,
-          headers,
-          dates: dateHeaderList(reply.dateHeaders),
-          bytes: echoes ? undefined : encode(bodyBytes(reply.body), encoding),
-          json: echoes ? (json ?? {}) : undefined,
-          echo: echoes ? echo : undefined,
-          encoding,
-          delayMs,
-        };
-      }),
+      stub.replies.map((reply, r): CompiledReply => (isFault(reply) ? { kind: 'fault', fault: reply.fault, delayMs: reply.delayMs ?? 0 } : { kind: 'response', ...responseParts(reply, stub.id, `/${s}/replies/${r}`) })),
     ),
   );
   return { stubs: matcher, replies };
