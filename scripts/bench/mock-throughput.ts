@@ -14,6 +14,7 @@
 // Exit 0 whatever the figures; 1 when something broke (a server did not start, replies differ).
 import { fork } from 'node:child_process';
 import { ask, BenchError } from './ipc.js';
+import { alignRows, benchMain, fmtInt } from './cli.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -571,18 +572,11 @@ function loadAverage(): number[] {
   }
 }
 
-function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-GB');
-}
 
 function fmtMs(n: number): string {
   return `${n.toFixed(n >= 100 ? 0 : 2)} ms`;
 }
 
-function alignRows(rows: string[][]): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
-}
 
 function table(report: Report): string {
   const o = report.options;
@@ -642,37 +636,14 @@ function soakTable(s: SoakFigures): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  let options: Options | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
-  if (options === undefined) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
+benchMain('mock-throughput', HELP, parseOptions, async (options, log) => {
   if (options.soak > 0 || options.soakWireMock > 0) {
     const out: SoakFigures[] = [];
     if (options.soak > 0) out.push(await soak('embedded', options.soak, options, log));
     if (options.soakWireMock > 0) out.push(await soak('wiremock', options.soakWireMock, options, log));
     process.stdout.write(options.json ? `${JSON.stringify({ node: process.version, cpus: availableParallelism(), soak: out }, null, 2)}\n` : `${out.map(soakTable).join('\n')}\n`);
-    return 0;
+    return;
   }
   const report = await bench(options, log);
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`mock-throughput: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+});

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { atomicCreateFile } from '../../src/io/atomic-write.js';
 import type { RecordSummary } from '../../src/record/proxy.js';
 import { ask as askChild, BenchError } from './ipc.js';
+import { alignRows, benchMain, fmtInt } from './cli.js';
 import { pool, runLoad, summarize, type LatencySummary, type LoadRequest, type LoadResult } from './load.js';
 
 const TARGET_RATIO = 0.5;
@@ -554,9 +555,6 @@ async function bench(options: Options, log: (line: string) => void): Promise<Rep
 
 // ---- output ---------------------------------------------------------------------------------
 
-function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-GB');
-}
 
 function fmtMs(n: number): string {
   return `${n.toFixed(2)} ms`;
@@ -566,10 +564,6 @@ function signed(ms: number): string {
   return `${ms >= 0 ? '+' : ''}${fmtMs(ms)}`;
 }
 
-function alignRows(rows: string[][]): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
-}
 
 function table(report: Report): string {
   const o = report.options;
@@ -661,31 +655,7 @@ function table(report: Report): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  let options: Options | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
-  if (options === undefined) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
+benchMain('record-overhead', HELP, parseOptions, async (options, log) => {
   const report = await bench(options, log);
-  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${table(report)}\n`);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`record-overhead: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
+});
