@@ -119,7 +119,8 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
       headers: d.headers,
       stubId: null,
       operation: `${d.reason} ${d.eventId}#${d.attempt}`,
-      response: d.status !== undefined ? { status: d.status, headers: {}, at: d.answeredAt } : { fault: 'reset', at: d.answeredAt },
+      // No answer: the provider gave up waiting (drawn as a hang) or the connection broke.
+      response: d.status !== undefined ? { status: d.status, headers: {}, at: d.answeredAt } : d.error === 'timeout' ? { fault: 'hang' } : { fault: 'reset', at: d.answeredAt },
       ...(d.mutation !== undefined ? { injected: d.mutation } : {}),
     }));
     const requests: ObservedRequest[] = [...observed, ...asRequests].sort((a, b) => a.at - b.at).map((r, i) => ({ ...r, seq: i + 1 }));
@@ -165,7 +166,7 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
       name: options.name,
       connector: options.receiver.name,
       engine: options.engine ?? 'embedded',
-      plan: options.plan ?? { seed: seedOf(options.deliveries), rules: [] },
+      plan: options.plan ?? { seed: options.deliveries.shuffle?.seed ?? 0, rules: [] },
       verdicts,
       requests,
       outcome: evidence.connector,
@@ -196,11 +197,6 @@ async function readState(url: string): Promise<ReceiverState> {
   const response = await fetch(`${url}/state`, { signal: AbortSignal.timeout(2000) });
   if (!response.ok) throw new Error(`GET ${url}/state answered ${response.status}`);
   return (await response.json()) as ReceiverState;
-}
-
-function seedOf(plan: DeliveryPlan): number {
-  const s = (plan as { shuffle?: { seed?: number } }).shuffle?.seed;
-  return typeof s === 'number' ? s : 0;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
