@@ -11,10 +11,8 @@ import type { Engine, EngineName } from '../engines/engine.js';
 import { startPrism } from '../engines/prism.js';
 import { startWireMock } from '../engines/wiremock.js';
 import { loadSpec } from '../spec/index.js';
-import { requestResolver } from '../spec/request-template.js';
 import { findPartnerSpec } from '../spec/partner-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
-import type { ResolvedOperation } from '../stubs/from-exchanges.js';
 import { stubsFromExchanges } from '../stubs/from-exchanges.js';
 import { stubsFromSpec } from '../stubs/from-spec.js';
 import { matchStub } from '../stubs/match.js';
@@ -209,16 +207,7 @@ export async function run(partnerArg: string, options: MockOptions): Promise<voi
 
 async function buildFromRecordings(root: string, partner: string, session: string | undefined, spec: LoadedSpec | undefined): Promise<Stub[]> {
   const stored = await readRecordings(root, partner, session !== undefined ? { session } : {});
-  return stubsFromExchanges(stored.map((s) => s.exchange), spec !== undefined ? { resolveOperation: resolverFor(spec) } : {});
-}
-
-/** The spec's operation for a concrete request, with the template as the request spells it (base path included). */
-function resolverFor(spec: LoadedSpec): (method: string, path: string) => ResolvedOperation | undefined {
-  const resolve = requestResolver(spec);
-  return (method, path) => {
-    const found = resolve(method, path);
-    return found === undefined ? undefined : { id: found.operation.id, pathTemplate: found.template };
-  };
+  return stubsFromExchanges(stored.map((s) => s.exchange), spec !== undefined ? { spec } : {});
 }
 
 /** For engines whose journal lives elsewhere: log new entries as they appear. */

@@ -42,6 +42,8 @@ import { canonicalStubs } from './canonical.js';
 import { extractParams, inferTemplates, templateParams } from './path-template.js';
 import type { BodyMatcher, Echo, Reply, Stub, StubRequest, ValueMatcher } from './types.js';
 import { isFault } from './types.js';
+import { requestResolver } from '../spec/request-template.js';
+import type { LoadedSpec } from '../spec/types.js';
 
 export interface ResolvedOperation {
   id: string;
@@ -51,6 +53,8 @@ export interface ResolvedOperation {
 export interface StubsFromExchangesOptions {
   /** The spec's operation for a concrete request, when there is a spec. */
   resolveOperation?: (method: string, path: string) => ResolvedOperation | undefined;
+  /** Or the spec itself: requests are resolved against its operations (templates as the requests spell them). */
+  spec?: LoadedSpec;
 }
 
 /** Concrete stubs start here; lower numbers win. */
@@ -80,13 +84,24 @@ interface Group {
   exchanges: Exchange[];
 }
 
+/** A spec's operations as a resolver: the operation id, and the template as the request spells it. */
+function specResolver(spec: LoadedSpec | undefined): StubsFromExchangesOptions['resolveOperation'] {
+  if (spec === undefined) return undefined;
+  const resolve = requestResolver(spec);
+  return (method, path) => {
+    const found = resolve(method, path);
+    return found === undefined ? undefined : { id: found.operation.id, pathTemplate: found.template };
+  };
+}
+
 /** Stubs replaying `exchanges`; pure and deterministic (input order does not matter). */
 export function stubsFromExchanges(exchanges: readonly Exchange[], options: StubsFromExchangesOptions = {}): Stub[] {
   const ordered = exchanges.filter((e) => e.direction === 'outbound').sort(byRecorded);
   const located = new Map<Exchange, { template: string; operation?: string }>();
   const unresolved: Exchange[] = [];
+  const resolve = options.resolveOperation ?? specResolver(options.spec);
   for (const e of ordered) {
-    const op = options.resolveOperation?.(e.request.method, e.request.path);
+    const op = resolve?.(e.request.method, e.request.path);
     if (op) located.set(e, { template: op.pathTemplate, operation: `${e.request.method} ${op.pathTemplate}` });
     else unresolved.push(e);
   }

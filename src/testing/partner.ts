@@ -14,7 +14,6 @@ import type { FaultId, FaultPlan } from '../faults/types.js';
 import type { ObservedRequest } from '../judge/types.js';
 import { loadSpec } from '../spec/load.js';
 import { findPartnerSpec } from '../spec/partner-spec.js';
-import { requestResolver } from '../spec/request-template.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { stubsFromExchanges } from '../stubs/from-exchanges.js';
 import { stubsFromSpec } from '../stubs/from-spec.js';
@@ -54,17 +53,9 @@ export async function preparePartner(source: PartnerSource): Promise<PreparedPar
   if (stubs === undefined) {
     const stored = await readRecordings(source.recordings ?? 'recordings', source.name, source.session !== undefined ? { session: source.session } : {});
     if (stored.length === 0) throw new InputError(`no recordings for ${source.name} under ${source.recordings ?? 'recordings'}`);
-    const resolve = spec !== undefined ? requestResolver(spec) : undefined;
     stubs = stubsFromExchanges(
       stored.map((s) => s.exchange),
-      resolve !== undefined
-        ? {
-            resolveOperation: (method, path) => {
-              const found = resolve(method, path);
-              return found === undefined ? undefined : { id: found.operation.id, pathTemplate: found.template };
-            },
-          }
-        : {},
+      spec !== undefined ? { spec } : {},
     );
   }
   return { name: source.name, stubs, ...(spec !== undefined ? { spec } : {}) };
