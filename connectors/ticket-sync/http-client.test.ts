@@ -1,5 +1,9 @@
 // The retry loop against a scripted fetch: attempts, waits (fixed random source, recorded sleeps),
 // the Idempotency-Key on each attempt, the one renewal on 401, and paginator resumption.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { alwaysClosed } from './circuit-breaker.js';
 import { resumingPages, ticketPages } from './helpdesk.js';
@@ -130,6 +134,37 @@ describe('createHttpClient', () => {
     });
     expect((await client.request({ operation: 'GET /x', method: 'GET', path: '/x' })).body).toEqual({ ok: true });
     expect(calls).toBe(2);
+  });
+
+  // Regression: with AbortSignal.any([AbortSignal.timeout(…), run]) a garbage collection during the wait
+  // dropped the timeout, and a call to a partner that never answers hung the run (seen once in CI).
+  it('abandons a call to a real server that never answers at its time limit, garbage collections or not', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const collecting = setInterval(gc, 10);
+    try {
+      const run = new AbortController();
+      const client = createHttpClient({
+        partner: 'tracker', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        policy: { timeoutMs: 150, maxAttempts: 1, backoff: { baseMs: 10, maxMs: 10 } }, signal: run.signal,
+        breaker: alwaysClosed(), parts: CORRECT_PARTS, log: createLogger(() => {}), random: () => 0, now: Date.now, sleep: async () => {},
+        fetch: globalThis.fetch,
+      });
+      const started = Date.now();
+      const outcome = await Promise.race([
+        client.request({ operation: 'GET /v1/issues', method: 'GET', path: '/v1/issues' }).catch((error: unknown) => error),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3000)),
+      ]);
+      expect(outcome).toBeInstanceOf(RetriesExhaustedError);
+      expect((outcome as RetriesExhaustedError).message).toContain('timed out');
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      clearInterval(collecting);
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

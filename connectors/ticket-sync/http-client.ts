@@ -115,11 +115,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(request.form).toString();
     }
-    const signal = parts.attemptSignal(policy.timeoutMs, options.signal);
+    const limit = parts.attemptLimit(policy.timeoutMs, options.signal);
+    const signal = limit.signal;
     try {
-      const res = await options.fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' });
+      // Raced with the signal as well: fetch's own link to it is weak and can be lost to a garbage collection.
+      const res = await untilAborted(options.fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' }), signal);
       // The body is read under the same signal: a stalled body counts against the time limit.
-      const text = await res.text();
+      const text = await untilAborted(res.text(), signal);
       const response: HttpResponse = { status: res.status, headers: res.headers, body: text };
       if (text !== '' && /json/i.test(res.headers.get('content-type') ?? '')) {
         try {
@@ -132,6 +134,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       return { kind: 'broken', failure: networkFailure(error) };
+    } finally {
+      limit.release();
     }
   }
 
@@ -208,6 +212,17 @@ function describeBody(body: unknown): string {
     }
   }
   return '';
+}
+
+/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -16,7 +16,13 @@ export interface RetryParts {
   /** Attempts per call, given the configured maximum. */
   attemptBudget(configured: number): number;
   /** The abort signal for one attempt: its time limit joined with the run's signal. */
-  attemptSignal(timeoutMs: number, run?: AbortSignal): AbortSignal | undefined;
+  attemptLimit(timeoutMs: number, run?: AbortSignal): AttemptLimit;
+}
+
+/** One attempt's abort signal, and `release()` to stop its clock once the attempt is over. */
+export interface AttemptLimit {
+  signal?: AbortSignal;
+  release(): void;
 }
 
 export interface SyncParts extends RetryParts {
@@ -30,9 +36,24 @@ export interface SyncParts extends RetryParts {
   breaker(partner: string, options: CircuitOptions, now: () => number, onChange: (state: CircuitState) => void): CircuitBreaker;
 }
 
-export function timeLimited(timeoutMs: number, run?: AbortSignal): AbortSignal {
-  const limit = AbortSignal.timeout(timeoutMs);
-  return run ? AbortSignal.any([limit, run]) : limit;
+/**
+ * A controller aborted by its own timer or by the run's signal. Not `AbortSignal.any([AbortSignal.timeout(…), run])`:
+ * on Node 20 the timeout signal inside such a composite is only weakly held, and after a garbage collection
+ * the composite never aborts — a hung call then waits forever. The timer here holds the controller strongly.
+ */
+export function timeLimited(timeoutMs: number, run?: AbortSignal): AttemptLimit {
+  const controller = new AbortController();
+  const onRunAbort = (): void => controller.abort(run?.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  if (run?.aborted) onRunAbort();
+  else run?.addEventListener('abort', onRunAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      run?.removeEventListener('abort', onRunAbort);
+    },
+  };
 }
 
 export const CORRECT_PARTS: SyncParts = {
@@ -40,7 +61,7 @@ export const CORRECT_PARTS: SyncParts = {
   retryAfter: parseRetryAfter,
   retryableStatus: isRetryableStatus,
   attemptBudget: (configured) => configured,
-  attemptSignal: timeLimited,
+  attemptLimit: timeLimited,
   // The key is fixed when the logical create starts, so every retry of it carries the same one.
   idempotencyKeys: (logicalKey) => () => logicalKey,
   onUnauthorized: async (tokens) => {

@@ -22,7 +22,7 @@ describe('partsFor', () => {
       'retries-400': ['retryableStatus'],
       'unbounded-retries': ['attemptBudget'],
       'new-idempotency-key-per-retry': ['idempotencyKeys'],
-      'no-timeout': ['attemptSignal'],
+      'no-timeout': ['attemptLimit'],
       'logs-token': ['tokenSource'],
       'restarts-pagination': ['pages'],
       'refresh-storm': ['onUnauthorized'],
@@ -38,7 +38,7 @@ describe('partsFor', () => {
     expect(partsFor('unbounded-retries').attemptBudget(4)).toBe(50);
     const keys = partsFor('new-idempotency-key-per-retry').idempotencyKeys('k');
     expect(keys()).not.toBe(keys());
-    expect(partsFor('no-timeout').attemptSignal(10, undefined)).toBeUndefined();
+    expect(partsFor('no-timeout').attemptLimit(10, undefined).signal).toBeUndefined();
   });
 
   it('rejects an unknown name, listing the known ones', () => {

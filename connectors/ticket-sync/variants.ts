@@ -40,7 +40,7 @@ const newKeyPerRetry: Partial<SyncParts> = {
 
 /** Only the run's own signal: a partner that never answers holds the run forever. */
 const noTimeout: Partial<SyncParts> = {
-  attemptSignal: (_timeoutMs, run) => run,
+  attemptLimit: (_timeoutMs, run) => ({ signal: run, release: () => {} }),
 };
 
 /** A leftover debug print of the bearer header, written straight to the output, past the logger's redaction. */
