@@ -8,6 +8,7 @@
 // into place atomically, so stale interactions never linger.
 import './pact-env.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
@@ -143,17 +144,26 @@ async function execute(pact: PactV4, plan: InteractionPlan): Promise<void> {
   }
   const url = `${request.path}${search.size > 0 ? `?${search.toString()}` : ''}`;
   try {
-    await built.executeTest(async (mock) => {
-      const res = await fetch(mock.url + url, {
-        method: request.method,
-        headers: replayHeaders,
-        ...(body !== undefined ? { body: body.replay } : {}),
-      });
-      await res.arrayBuffer();
-    });
+    await built.executeTest((mock) => replay(mock.url + url, request.method, replayHeaders, body?.replay));
   } catch (error) {
     throw new Error(`pact-js rejected the replay of "${plan.description}" (${plan.exchanges[0]}): ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * One request on a connection of its own, closed after. Not fetch: its pool keeps connections per
+ * origin, and when a new mock server is given the port of one just shut down, a pooled connection to
+ * the old one (still draining) can take the request — the new server then reports it "not received".
+ */
+function replay(url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const length = body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {};
+    const req = httpRequest(url, { method, headers: { ...headers, ...length }, agent: false }, (res) => {
+      res.on('error', reject).on('end', resolve).resume();
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Query matchers: a repeated parameter gets its item matcher once per value replayed. */
