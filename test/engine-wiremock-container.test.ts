@@ -141,6 +141,8 @@ describe.skipIf(!runtime.ok)('the ticket-sync targeted suite on wiremock in a co
       engine,
       timeLimitMs: 20_000,
     });
+    const failed = result.verdicts.filter((v) => !v.ok).map((v) => `${engine}: ${v.rule}: ${v.summary}`);
+    if (failed.length > 0) console.log(`${scenario.name}${variant !== undefined ? ` (${variant})` : ''}:\n  ${failed.join('\n  ')}`);
     return result.verdicts.map((v) => ({ rule: v.rule, ok: v.ok, vacuous: v.vacuous ?? false }));
   };
 
