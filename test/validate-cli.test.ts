@@ -189,7 +189,7 @@ describe('seam validate', () => {
   it('exits 2 for an unknown partner and for a missing --spec', async () => {
     const r = await seam(['validate', 'nobody']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('seam: recordings/nobody: no recordings for nobody\n');
+    expect(r.stderr).toBe('seam: unknown partner nobody: no folder recordings/nobody (recorded partners: broken, widgets)\n');
     const s = await seam(['validate', 'widgets', '--spec', 'nowhere.yaml']);
     expect(s.code).toBe(2);
     expect(s.stderr).toBe('seam: nowhere.yaml: spec file not found\n');

@@ -1,10 +1,9 @@
 // `seam contract generate <partner> --consumer NAME`: a Pact V4 file from the partner's recordings,
 // written by pact-js, to contracts/<partner>/pacts/<consumer>-<partner>.json.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePact } from '../contracts/generate-pact.js';
-import { InputError, UsageError } from '../errors.js';
-import { checkName, listPartners, partnerDir, readRecordings } from '../exchange/store.js';
+import { UsageError } from '../errors.js';
+import { checkName, requireRecordings } from '../exchange/store.js';
 import { findPartnerSpec, loadSpec } from '../spec/index.js';
 import { printJson } from './output.js';
 
@@ -25,17 +24,7 @@ export async function run(partnerArg: string, options: ContractGenerateOptions):
   if (!CONSUMER.test(options.consumer)) {
     throw new UsageError(`consumer name "${options.consumer}" is not allowed: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
   }
-  if (!existsSync(partnerDir(options.recordings, partner))) {
-    const known = await listPartners(options.recordings);
-    throw new InputError(
-      `unknown partner ${partner}: no folder ${partnerDir(options.recordings, partner)}${known.length > 0 ? ` (recorded partners: ${known.join(', ')})` : ''}`,
-    );
-  }
-  const stored = await readRecordings(options.recordings, partner, options.session !== undefined ? { session: options.session } : {});
-  if (stored.length === 0) {
-    const where = options.session !== undefined ? `session ${options.session} of ${partner}` : partner;
-    throw new InputError(`no recordings for ${where} under ${options.recordings} (record some with \`seam record ${partner}\`)`);
-  }
+  const stored = await requireRecordings(options.recordings, partner, options.session !== undefined ? { session: options.session } : {});
   const specFile = findPartnerSpec(partner, options.spec);
   const spec = specFile !== undefined ? await loadSpec(specFile) : undefined;
   const result = await generatePact({

@@ -3,12 +3,11 @@
 // SEAM_<PARTNER>_AUTHORIZATION. Exit 1 when a finding is at or above --fail-on.
 // Text lines come from the shared renderer (src/drift/report.ts); --json adds what was replayed,
 // skipped and saved.
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadConfig, redactionRulesFor } from '../config/config.js';
-import { InputError, UsageError, VerdictFailed } from '../errors.js';
+import { UsageError, VerdictFailed } from '../errors.js';
 import { sortDeep } from '../exchange/canonical.js';
-import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
+import { checkName, requireRecordings } from '../exchange/store.js';
 import { authorizationEnvName, replayLive, writeLiveSession } from '../drift/live.js';
 import { formatFinding } from '../drift/report.js';
 import type { DriftFinding, DriftSeverity } from '../drift/types.js';
@@ -38,12 +37,7 @@ export async function run(partner: string, options: DriftLiveOptions): Promise<v
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError(`--base-url must be http or https, not ${base.protocol}`);
   const root = options.recordings ?? 'recordings';
-  const dir = partnerDir(root, partner);
-  if (!existsSync(dir)) throw new InputError(`no recordings for ${partner}`, { file: dir });
-  const recordings = await readRecordings(root, partner, options.session !== undefined ? { session: options.session } : {});
-  if (recordings.length === 0) {
-    throw new InputError(`no recordings for ${partner}${options.session !== undefined ? ` in session ${options.session}` : ''}`, { file: dir });
-  }
+  const recordings = await requireRecordings(root, partner, options.session !== undefined ? { session: options.session } : {});
   const specFile = findPartnerSpec(partner, options.spec);
   const spec = specFile !== undefined ? await loadSpec(specFile) : undefined;
   const config = await loadConfig();

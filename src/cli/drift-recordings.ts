@@ -1,10 +1,8 @@
 // `seam drift recordings <partner>`: every recording against the current spec — where the
 // partner's reality and its documentation disagree — as drift findings with counts. It reports;
 // exit 0 whatever it finds (2 on bad input).
-import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
 import { sortDeep } from '../exchange/canonical.js';
-import { checkName, partnerDir, readRecordings } from '../exchange/store.js';
+import { requireRecordings } from '../exchange/store.js';
 import { specFindings } from '../drift/recordings.js';
 import { createSpecValidator, loadSpec, requirePartnerSpec } from '../spec/index.js';
 import { formatFinding } from '../drift/report.js';
@@ -19,14 +17,7 @@ export interface DriftRecordingsOptions {
 }
 
 export async function run(partner: string, options: DriftRecordingsOptions = {}): Promise<void> {
-  checkName('partner', partner);
-  const root = options.recordings ?? 'recordings';
-  const dir = partnerDir(root, partner);
-  if (!existsSync(dir)) throw new InputError(`no recordings for ${partner}`, { file: dir });
-  const stored = await readRecordings(root, partner, options.session !== undefined ? { session: options.session } : {});
-  if (stored.length === 0) {
-    throw new InputError(`no recordings for ${partner}${options.session !== undefined ? ` in session ${options.session}` : ''}`, { file: dir });
-  }
+  const stored = await requireRecordings(options.recordings ?? 'recordings', partner, options.session !== undefined ? { session: options.session } : {});
   const specFile = requirePartnerSpec(partner, options.spec);
   const spec = await loadSpec(specFile);
   const bar = progress('checking', 1);

@@ -2,8 +2,7 @@
 // mappings under mocks/<partner>/wiremock (mappings/*.json, large or binary bodies in __files/),
 // deterministic, loadable by a stock WireMock with `--root-dir`.
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
-import { checkName, readRecordings } from '../exchange/store.js';
+import { checkName, requireRecordings } from '../exchange/store.js';
 import { writeWireMockMappings } from '../engines/wiremock-mappings.js';
 import { stubsFromExchanges } from '../stubs/from-exchanges.js';
 import { printJson } from './output.js';
@@ -18,10 +17,7 @@ export interface GenerateMocksOptions {
 
 export async function run(partnerArg: string, options: GenerateMocksOptions): Promise<void> {
   const partner = checkName('partner', partnerArg);
-  const stored = await readRecordings(options.recordings, partner, options.session !== undefined ? { session: options.session } : {});
-  if (stored.length === 0) {
-    throw new InputError(`no recordings for ${partner} under ${options.recordings} (record some with \`seam record ${partner}\`)`);
-  }
+  const stored = await requireRecordings(options.recordings, partner, options.session !== undefined ? { session: options.session } : {});
   const stubs = stubsFromExchanges(stored.map((s) => s.exchange));
   const rootDir = options.out ?? join('mocks', partner, 'wiremock');
   const files = await writeWireMockMappings(stubs, rootDir);

@@ -1,10 +1,9 @@
 // `seam validate <partner>`: every recorded exchange checked against the partner's OpenAPI spec.
 // One line per violation, a summary line; exit 1 on any violation, 2 on bad input.
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { InputError, VerdictFailed } from '../errors.js';
+import { VerdictFailed } from '../errors.js';
 import { sortDeep } from '../exchange/canonical.js';
-import { partnerDir, readRecordings } from '../exchange/store.js';
+import { requireRecordings } from '../exchange/store.js';
 import { createSpecValidator, loadSpec, requirePartnerSpec, summarize } from '../spec/index.js';
 import type { CheckedExchange, ValidationSummary, Violation } from '../spec/index.js';
 import { colour, printJson, progress } from './output.js';
@@ -17,13 +16,7 @@ export interface ValidateCliOptions {
 }
 
 export async function run(partner: string, options: ValidateCliOptions = {}): Promise<void> {
-  const root = options.recordings ?? 'recordings';
-  const dir = partnerDir(root, partner);
-  if (!existsSync(dir)) throw new InputError(`no recordings for ${partner}`, { file: dir });
-  const stored = await readRecordings(root, partner, options.session !== undefined ? { session: options.session } : {});
-  if (stored.length === 0) {
-    throw new InputError(`no recordings for ${partner}${options.session !== undefined ? ` in session ${options.session}` : ''}`, { file: dir });
-  }
+  const stored = await requireRecordings(options.recordings ?? 'recordings', partner, options.session !== undefined ? { session: options.session } : {});
   const specFile = requirePartnerSpec(partner, options.spec);
   const validator = createSpecValidator(await loadSpec(specFile));
 

@@ -248,3 +248,21 @@ export async function readRecordings(root: string, partner: string, options: { s
   }
   return out;
 }
+
+/**
+ * `readRecordings` for a command that needs some: an unknown partner (no folder; the recorded ones
+ * listed) or no exchanges at all is bad input (exit 2), with the folder named.
+ */
+export async function requireRecordings(root: string, partner: string, options: { session?: string } = {}): Promise<StoredExchange[]> {
+  checkName('partner', partner);
+  const known = await listPartners(root);
+  if (!known.includes(partner)) {
+    throw new InputError(`unknown partner ${partner}: no folder ${partnerDir(root, partner)}${known.length > 0 ? ` (recorded partners: ${known.join(', ')})` : ''}`);
+  }
+  const stored = await readRecordings(root, partner, options);
+  if (stored.length === 0) {
+    const where = options.session !== undefined ? `session ${options.session} of ${partner}` : partner;
+    throw new InputError(`no recordings for ${where} under ${root} (record some with \`seam record ${partner}\`)`);
+  }
+  return stored;
+}
