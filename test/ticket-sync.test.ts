@@ -1,10 +1,10 @@
 // ticket-sync (the correct connector) against the two local sandboxes, in-process and as a process.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, exitCodeFor, runTicketSync, type TicketSyncConfig } from '../connectors/ticket-sync/index.js';
 import { HELPDESK_SANDBOX_API_KEY, startHelpdeskSandbox, type HelpdeskSandbox } from '../scripts/sandboxes/helpdesk.js';
 import { startTrackerSandbox, TRACKER_SANDBOX_CLIENT, type TrackerSandbox } from '../scripts/sandboxes/tracker.js';
+import { runNode, type SeamRun } from './support/run-seam.js';
 
 let helpdesk: HelpdeskSandbox;
 let tracker: TrackerSandbox;
@@ -33,16 +33,8 @@ function secretsIn(output: string): string[] {
   return [HELPDESK_SANDBOX_API_KEY, TRACKER_SANDBOX_CLIENT.secret, ...tracker.tokens()].filter((s) => output.includes(s));
 }
 
-function runProcess(extraEnv: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join('dist', 'connectors', 'ticket-sync', 'main.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...extraEnv } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runProcess(extraEnv: Record<string, string>, args: string[] = []): Promise<SeamRun> {
+  return runNode([join('dist', 'connectors', 'ticket-sync', 'main.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...extraEnv } });
 }
 
 describe('ticket-sync in-process', () => {

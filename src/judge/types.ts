@@ -3,23 +3,16 @@
 // declares) and the Verdict each rule returns. Rules are pure functions of the evidence.
 import type { Body, MultiMap } from '../exchange/types.js';
 import type { FaultId } from '../faults/types.js';
-import type { FaultKind } from '../stubs/types.js';
+import type { FaultKind, JournalEntry } from '../stubs/types.js';
 import type { DeliveryMutation } from '../webhooks/types.js';
 
 /** One request a partner mock received, joined with what it answered. All times share one clock: ms since the scenario started. */
-export interface ObservedRequest {
+export interface ObservedRequest extends Pick<JournalEntry, 'method' | 'path' | 'query' | 'headers' | 'body' | 'stubId'> {
   partner: string;
-  /** Arrival order across all partners, from 1. */
+  /** Arrival order across all partners, from 1 (a journal's `seq` counts one mock's). */
   seq: number;
-  /** Arrival, ms. */
+  /** Arrival, ms since the scenario started (a journal's `at` is since its mock started). */
   at: number;
-  method: string;
-  path: string;
-  query: MultiMap;
-  /** Names lower-case. */
-  headers: MultiMap;
-  body?: Body;
-  stubId: string | null;
   /** `POST /v1/issues` (the stub's operation, else method + path template); absent for a miss. */
   operation?: string;
   response: ObservedResponse;
